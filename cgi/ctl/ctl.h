@@ -1,0 +1,27 @@
+/* ctl.h: the operator tool's commands */
+#ifndef CTL_H
+#define CTL_H
+
+#include <libpq-fe.h>
+
+#include "market.h"
+
+struct ctl {
+	PGconn		*pg;
+	const char	*sql_dir;
+	bool		 quiet;
+};
+
+int	 ctl_migrate(struct ctl *, int argc, char **argv);
+int	 ctl_import(struct ctl *, int argc, char **argv);
+int	 ctl_create_admin(struct ctl *, int argc, char **argv);
+int	 ctl_partitions(struct ctl *, int argc, char **argv);
+
+/* Runs a parameterised statement; prints the error and returns NULL on
+ * failure.  The caller PQclear()s a non-NULL result. */
+PGresult *ctl_exec(struct ctl *, const char *sql, int n,
+	    const char *const *params);
+bool	 ctl_command(struct ctl *, const char *sql);
+void	 ctl_progress(struct ctl *, const char *fmt, ...) MKT_PRINTF(2, 3);
+
+#endif

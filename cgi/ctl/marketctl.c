@@ -1,0 +1,180 @@
+/* marketctl.c: the operator's command-line tool (migrate, import, admin) */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+#ifndef SQLDIR
+#define SQLDIR "/usr/share/llm-marketplace/sql"
+#endif
+
+static const struct {
+	const char	*name;
+	int		(*fn)(struct ctl *, int, char **);
+	const char	*usage;
+} commands[] = {
+	{ "migrate", ctl_migrate,
+	  "migrate [--status]      apply pending schema migrations in order" },
+	{ "import-catalog", ctl_import,
+	  "import-catalog [FILE]   import a LiteLLM-format model catalog\n"
+	  "                          (default: the shipped demo catalog)" },
+	{ "create-admin", ctl_create_admin,
+	  "create-admin --email E --name N [--password-file F]\n"
+	  "                          create or update an administrator" },
+	{ "partitions", ctl_partitions,
+	  "partitions [--months N] create the monthly usage partitions ahead\n"
+	  "                          (run monthly from cron)" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t	 i;
+
+	fprintf(f, "usage: marketctl [-c FILE] [-d CONNINFO] [-q] COMMAND "
+	    "[ARGS]\n\nOperator tool of the LLM Marketplace.\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %s\n", commands[i].usage);
+	fprintf(f, "\noptions:\n"
+	    "  -c, --config FILE      configuration file (default %s)\n"
+	    "  -d, --database STR     libpq connection string (default: the\n"
+	    "                         configuration's \"database\")\n"
+	    "  -q, --quiet            print only errors\n"
+	    "  -V, --version          print the version and exit\n"
+	    "  -h, --help             print this help and exit\n\n"
+	    "The environment variables MKT_DATABASE, MKT_SQL_DIR and "
+	    "MKT_CONFIG\noverride the configuration.\n",
+	    mkt_config_path_default());
+}
+
+void
+ctl_progress(struct ctl *c, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+PGresult *
+ctl_exec(struct ctl *c, const char *sql, int n, const char *const *params)
+{
+	PGresult	*res = PQexecParams(c->pg, sql, n, NULL, params, NULL,
+	    NULL, 0);
+
+	if (res == NULL || (PQresultStatus(res) != PGRES_TUPLES_OK &&
+	    PQresultStatus(res) != PGRES_COMMAND_OK)) {
+		fprintf(stderr, "marketctl: %s", res ?
+		    PQresultErrorMessage(res) : PQerrorMessage(c->pg));
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* Runs fixed SQL text (no parameters; may hold several statements). */
+bool
+ctl_command(struct ctl *c, const char *sql)
+{
+	PGresult	*res = PQexec(c->pg, sql);
+	bool		 ok = res != NULL &&
+	    (PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK);
+
+	if (!ok)
+		fprintf(stderr, "marketctl: %s", res ?
+		    PQresultErrorMessage(res) : PQerrorMessage(c->pg));
+	PQclear(res);
+	return ok;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument, NULL, 'c' },
+		{ "database",	required_argument, NULL, 'd' },
+		{ "quiet",	no_argument,	   NULL, 'q' },
+		{ "version",	no_argument,	   NULL, 'V' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ctl		 c;
+	struct mkt_config	*cfg;
+	const char		*cfgpath = NULL, *database = NULL;
+	char			 err[512];
+	size_t			 i;
+	int			 ch, rc;
+
+	memset(&c, 0, sizeof(c));
+	while ((ch = getopt_long(argc, argv, "+c:d:qVh", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'd':
+			database = optarg;
+			break;
+		case 'q':
+			c.quiet = true;
+			break;
+		case 'V':
+			printf("marketctl %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			break;
+	if (i == sizeof(commands) / sizeof(commands[0])) {
+		fprintf(stderr, "marketctl: unknown command \"%s\"; see "
+		    "marketctl --help\n", argv[0]);
+		return 2;
+	}
+	if (cfgpath == NULL) {
+		cfgpath = mkt_config_path_default();
+		if (getenv("MKT_CONFIG") == NULL && access(cfgpath, R_OK) != 0)
+			cfgpath = NULL;
+	}
+	if ((cfg = mkt_config_load(cfgpath, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "marketctl: %s\n", err);
+		return 1;
+	}
+	if (database == NULL)
+		database = mkt_config_str(cfg, "database", "dbname=marketplace");
+	c.sql_dir = mkt_config_str(cfg, "sql_dir", SQLDIR);
+	c.pg = PQconnectdb(database);
+	if (PQstatus(c.pg) != CONNECTION_OK) {
+		fprintf(stderr, "marketctl: could not connect to the database: "
+		    "%s(check \"database\" in the configuration or "
+		    "--database)\n", PQerrorMessage(c.pg));
+		PQfinish(c.pg);
+		mkt_config_free(cfg);
+		return 1;
+	}
+	/* Our own messages are enough; NOTICEs ("already exists") are noise. */
+	ctl_command(&c, "SET client_min_messages = warning");
+	rc = commands[i].fn(&c, argc, argv);
+	PQfinish(c.pg);
+	mkt_config_free(cfg);
+	return rc;
+}

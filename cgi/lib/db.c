@@ -1,0 +1,265 @@
+/* db.c: PostgreSQL through prepared statements, reconnecting when needed */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+
+static void
+pq_clear(void *p)
+{
+	PQclear(p);
+}
+
+static void
+forget_prepared(struct mkt_worker *w)
+{
+	w->nprepared = 0;
+}
+
+/* Connects or, after a server restart, reconnects.  Keeps the request
+ * short when the server is down: libpq's connect_timeout bounds it. */
+static enum mkt_err
+ensure_conn(struct mkt_req *r)
+{
+	struct mkt_worker	*w = r->worker;
+	char			 timeout[64];
+	const char		*keys[] = { "dbname", "application_name",
+	    "options", "connect_timeout", NULL };
+	const char		*vals[5];
+
+	if (w->pg != NULL && PQstatus(w->pg) == CONNECTION_OK)
+		return MKT_OK;
+	if (w->pg != NULL) {
+		forget_prepared(w);
+		PQreset(w->pg);
+	} else {
+		snprintf(timeout, sizeof(timeout), "-c statement_timeout=%ld",
+		    r->app->statement_timeout_ms);
+		vals[0] = r->app->database;
+		vals[1] = mkt_arena_printf(r->arena, "mkt-%s",
+		    r->app->prog->name);
+		vals[2] = timeout;
+		vals[3] = "3";
+		vals[4] = NULL;
+		w->pg = PQconnectdbParams(keys, vals, 1);
+	}
+	if (w->pg == NULL || PQstatus(w->pg) != CONNECTION_OK) {
+		if (!w->db_down)
+			mkt_log_error(r, "could not connect to the database: "
+			    "%s", w->pg ? PQerrorMessage(w->pg) : "no memory");
+		w->db_down = true;
+		return MKT_EDBDOWN;
+	}
+	if (w->db_down)
+		mkt_log_info(r, "database connection restored");
+	w->db_down = false;
+	return MKT_OK;
+}
+
+static bool
+is_prepared(const struct mkt_worker *w, const struct mkt_sql *q)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->nprepared; i++)
+		if (w->prepared[i] == q)
+			return true;
+	return false;
+}
+
+static PGresult *
+exec_once(struct mkt_req *r, const struct mkt_sql *q, const char *const *params)
+{
+	struct mkt_worker	*w = r->worker;
+	PGresult		*res;
+
+	if (!is_prepared(w, q)) {
+		res = PQprepare(w->pg, q->name, q->text, q->nparams, NULL);
+		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+			return res;
+		PQclear(res);
+		if (w->nprepared < MKT_MAX_PREPARED)
+			w->prepared[w->nprepared++] = q;
+	}
+	return PQexecPrepared(w->pg, q->name, q->nparams, params, NULL, NULL, 0);
+}
+
+/*
+ * Runs a named statement with text parameters.  Returns the result, owned
+ * by the request arena, or NULL after logging why (the caller answers with
+ * mkt_fail_db()).  A connection lost outside a transaction is re-opened
+ * and the statement tried once more: after a server restart the first
+ * request succeeds instead of failing.
+ */
+PGresult *
+mkt_db_exec(struct mkt_req *r, const struct mkt_sql *q,
+    const char *const *params)
+{
+	struct mkt_worker	*w = r->worker;
+	PGresult		*res;
+	ExecStatusType		 st;
+	int			 attempt;
+	const char		*state;
+
+	w->sqlstate[0] = '\0';
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (ensure_conn(r) != MKT_OK)
+			return NULL;
+		res = exec_once(r, q, params);
+		st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+			mkt_arena_defer(r->arena, pq_clear, res);
+			return res;
+		}
+		if (PQstatus(w->pg) == CONNECTION_BAD && !w->in_tx &&
+		    attempt == 0) {
+			PQclear(res);
+			mkt_log_warn(r, "database connection lost; "
+			    "reconnecting");
+			continue;
+		}
+		break;
+	}
+	if (PQstatus(w->pg) == CONNECTION_BAD)
+		w->db_down = true;
+	state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	snprintf(w->sqlstate, sizeof(w->sqlstate), "%s", state ? state : "");
+	mkt_log_error(r, "statement %s failed (SQLSTATE %s): %s", q->name,
+	    w->sqlstate, res ? PQresultErrorMessage(res) : PQerrorMessage(w->pg));
+	PQclear(res);
+	return NULL;
+}
+
+static const struct mkt_sql q_begin = { "mkt_begin", 0, "BEGIN" };
+static const struct mkt_sql q_commit = { "mkt_commit", 0, "COMMIT" };
+static const struct mkt_sql q_ping = { "mkt_ping", 0, "SELECT 1" };
+
+enum mkt_err
+mkt_db_begin(struct mkt_req *r)
+{
+	if (mkt_db_exec(r, &q_begin, NULL) == NULL)
+		return r->worker->db_down ? MKT_EDBDOWN : MKT_EDB;
+	r->worker->in_tx = true;
+	return MKT_OK;
+}
+
+enum mkt_err
+mkt_db_commit(struct mkt_req *r)
+{
+	PGresult	*res = mkt_db_exec(r, &q_commit, NULL);
+
+	r->worker->in_tx = false;
+	/* COMMIT of a failed transaction answers ROLLBACK, not an error. */
+	if (res == NULL || strcmp(PQcmdStatus(res), "COMMIT") != 0)
+		return r->worker->db_down ? MKT_EDBDOWN : MKT_EDB;
+	return MKT_OK;
+}
+
+void
+mkt_db_rollback(struct mkt_req *r)
+{
+	struct mkt_worker	*w = r->worker;
+	PGresult		*res;
+
+	if (w->pg == NULL || !w->in_tx)
+		return;
+	w->in_tx = false;
+	res = PQexec(w->pg, "ROLLBACK");
+	PQclear(res);
+}
+
+/* A request that ends inside a transaction did not finish: undo it. */
+void
+mkt_db_request_end(struct mkt_worker *w)
+{
+	PGresult	*res;
+
+	if (w->pg != NULL && w->in_tx) {
+		res = PQexec(w->pg, "ROLLBACK");
+		PQclear(res);
+	}
+	w->in_tx = false;
+}
+
+void
+mkt_db_close(struct mkt_worker *w)
+{
+	if (w->pg != NULL)
+		PQfinish(w->pg);
+	w->pg = NULL;
+	forget_prepared(w);
+}
+
+int
+mkt_fail_db(struct mkt_req *r)
+{
+	struct mkt_worker	*w = r->worker;
+
+	if (w->db_down)
+		return mkt_fail(r, 503, "service-unavailable",
+		    mkt_tr(r, "the database is unavailable; try again in a "
+		    "few seconds"));
+	if (strcmp(w->sqlstate, "57014") == 0)
+		return mkt_fail(r, 503, "service-unavailable",
+		    mkt_tr(r, "the request took too long and was cancelled"));
+	return mkt_fail(r, 500, "internal-error",
+	    mkt_tr(r, "the request could not be completed; it has been "
+	    "logged with its request id"));
+}
+
+static int
+column(const PGresult *res, const char *col)
+{
+	int	 c = PQfnumber(res, col);
+
+	if (c < 0) {
+		mkt_logx(MKT_LOG_ERROR, NULL, __FILE__, __LINE__,
+		    "result has no column \"%s\"", col);
+		abort();	/* a programming error, caught by any test */
+	}
+	return c;
+}
+
+bool
+mkt_db_isnull(const PGresult *res, int row, const char *col)
+{
+	return PQgetisnull(res, row, column(res, col)) != 0;
+}
+
+/* The value as text, or NULL for SQL NULL. */
+const char *
+mkt_db_val(const PGresult *res, int row, const char *col)
+{
+	int	 c = column(res, col);
+
+	return PQgetisnull(res, row, c) ? NULL : PQgetvalue(res, row, c);
+}
+
+int64_t
+mkt_db_int(const PGresult *res, int row, const char *col)
+{
+	const char	*v = mkt_db_val(res, row, col);
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+bool
+mkt_db_bool(const PGresult *res, int row, const char *col)
+{
+	const char	*v = mkt_db_val(res, row, col);
+
+	return v != NULL && v[0] == 't';
+}
+
+enum mkt_err
+mkt_db_ping(struct mkt_req *r, double *ms)
+{
+	struct timespec	 t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (mkt_db_exec(r, &q_ping, NULL) == NULL)
+		return r->worker->db_down ? MKT_EDBDOWN : MKT_EDB;
+	*ms = mkt_elapsed_ms(&t0);
+	return MKT_OK;
+}

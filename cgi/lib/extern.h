@@ -1,0 +1,104 @@
+/* extern.h: libmarket internals shared between its own files only */
+#ifndef MARKET_EXTERN_H
+#define MARKET_EXTERN_H
+
+#include <libpq-fe.h>
+#include <libmemcached/memcached.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/security.h>
+
+#include "market.h"
+
+#define MKT_XSLT_NS	"urn:llm-marketplace:xslt"
+#define MKT_MAX_LANGS	8
+#define MKT_MAX_VIEWS	64
+#define MKT_MAX_PREPARED 128
+#define MKT_MAX_SEGS	16
+
+struct mkt_view_style {
+	const char		*name;		/* "search/list" */
+	xsltStylesheetPtr	 style;
+};
+
+/* Process-wide and read-only once the first request is accepted. */
+struct mkt_app {
+	const struct mkt_program *prog;
+	struct mkt_config	*cfg;
+	const char		*database;	/* libpq connection string */
+	const char		*memcached;	/* host:port[,host:port…] */
+	const char		*template_dir;
+	const char		*locale_dir;
+	const char		*static_url;
+	size_t			 max_body;
+	size_t			 max_query;
+	long			 statement_timeout_ms;
+	long			 threads;
+	long			 max_requests;
+	const char		*langs[MKT_MAX_LANGS];
+	struct mkt_catalog	*catalogs[MKT_MAX_LANGS];
+	size_t			 nlangs;
+	struct mkt_view_style	 views[MKT_MAX_VIEWS];
+	size_t			 nviews;
+	xsltSecurityPrefsPtr	 secprefs;
+};
+
+/* One per thread: its connections, its arena, its output buffer. */
+struct mkt_worker {
+	const struct mkt_app	*app;
+	PGconn			*pg;
+	const struct mkt_sql	*prepared[MKT_MAX_PREPARED];
+	size_t			 nprepared;
+	bool			 in_tx;
+	bool			 db_down;
+	char			 sqlstate[6];
+	memcached_st		*mc;
+	struct mkt_arena	*arena;
+	struct mkt_buf		 out;
+	const char		*segs[MKT_MAX_SEGS];
+	size_t			 nsegs;
+	unsigned long		 served;
+};
+
+/* How a request's body is read and its answer written (FastCGI or CGI). */
+struct mkt_io {
+	size_t	(*read)(void *ctx, char *buf, size_t n);
+	bool	(*write)(void *ctx, const char *buf, size_t n);
+};
+
+/* app.c */
+int	 mkt_app_init(struct mkt_app *, const struct mkt_program *,
+	    struct mkt_config *, bool check_only);
+void	 mkt_app_free(struct mkt_app *);
+void	 mkt_worker_init(struct mkt_worker *, const struct mkt_app *);
+void	 mkt_worker_free(struct mkt_worker *);
+
+/* request.c */
+void	 mkt_handle(struct mkt_worker *, const struct mkt_io *, void *ioctx,
+	    char *const *envp);
+enum mkt_err mkt_parse_pairs(struct mkt_arena *, const char *, size_t,
+	    char sep, bool plus_is_space, size_t maxpairs,
+	    struct mkt_kv **, size_t *);
+enum mkt_fmt mkt_negotiate_fmt(const char *accept);
+
+/* route.c */
+enum mkt_match { MKT_MATCH_NONE, MKT_MATCH_METHOD, MKT_MATCH_OK };
+enum mkt_match mkt_route_find(const struct mkt_route *, enum mkt_method,
+	    const char *const *segs, size_t nsegs, const struct mkt_route **,
+	    const char **args, struct mkt_buf *allow);
+enum mkt_err mkt_params_validate(struct mkt_req *, struct json_object *errors);
+bool	 mkt_param_check(const struct mkt_param *, const char *, size_t,
+	    struct mkt_pval *, const char **reason);
+
+/* render.c */
+void	 mkt_render(struct mkt_req *);
+int	 mkt_xslt_setup(struct mkt_app *);
+struct _xmlDoc *mkt_view_to_xml(struct mkt_req *, struct json_object *);
+void	 mkt_json_to_xml(struct _xmlNode *, struct json_object *);
+const char *mkt_status_text(int);
+
+/* db.c, cache.c */
+void	 mkt_db_close(struct mkt_worker *);
+void	 mkt_db_request_end(struct mkt_worker *);
+void	 mkt_cache_close(struct mkt_worker *);
+
+#endif /* MARKET_EXTERN_H */

@@ -1,0 +1,338 @@
+/* market.h: the one header of libmarket, the core every program links */
+#ifndef MARKET_H
+#define MARKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <time.h>
+
+struct json_object;
+struct pg_result;
+typedef struct pg_result PGresult;
+
+#define MKT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define MKT_FORMAT_ARG(n)     __attribute__((format_arg(n)))
+#define MKT_NONNULL           __attribute__((returns_nonnull))
+#define MKT_COLD              __attribute__((cold))
+
+/* Marks a string for xgettext without translating it (static tables). */
+#define N_(s) (s)
+
+/*
+ * Errors returned by library calls.  Handlers turn them into HTTP answers;
+ * mkt_strerror() names them for logs.
+ */
+enum mkt_err {
+	MKT_OK = 0,
+	MKT_ENOENT,		/* no such thing (file, row, key) */
+	MKT_EINVAL,		/* malformed input */
+	MKT_ETOOBIG,		/* input over a configured limit */
+	MKT_EUTF8,		/* input is not valid UTF-8 */
+	MKT_EDB,		/* database error (statement failed) */
+	MKT_EDBDOWN,		/* database unreachable */
+	MKT_ECACHE,		/* memcached error or miss */
+	MKT_ESYS,		/* system call failed, see errno */
+	MKT_ERR__MAX
+};
+const char *mkt_strerror(enum mkt_err);
+
+/* ---- memory: abort on exhaustion, so callers never test for NULL ---- */
+
+void	*mkt_xmalloc(size_t) MKT_NONNULL;
+void	*mkt_xcalloc(size_t, size_t) MKT_NONNULL;
+void	*mkt_xrealloc(void *, size_t) MKT_NONNULL;
+char	*mkt_xstrdup(const char *) MKT_NONNULL;
+
+/*
+ * The arena: every allocation of one request comes from here and is
+ * released at once by mkt_arena_reset() when the response has been sent.
+ * Objects owned by other libraries (PGresult, json_object, xmlDoc) are tied
+ * to it with mkt_arena_defer(), whose callbacks run at reset, newest first.
+ */
+struct mkt_arena;
+
+struct mkt_arena *mkt_arena_new(size_t first_block) MKT_NONNULL;
+void	 mkt_arena_free(struct mkt_arena *);
+void	 mkt_arena_reset(struct mkt_arena *);
+void	*mkt_arena_alloc(struct mkt_arena *, size_t) MKT_NONNULL;
+void	*mkt_arena_zalloc(struct mkt_arena *, size_t) MKT_NONNULL;
+char	*mkt_arena_strdup(struct mkt_arena *, const char *) MKT_NONNULL;
+char	*mkt_arena_strndup(struct mkt_arena *, const char *, size_t) MKT_NONNULL;
+char	*mkt_arena_printf(struct mkt_arena *, const char *, ...)
+	    MKT_PRINTF(2, 3) MKT_NONNULL;
+char	*mkt_arena_vprintf(struct mkt_arena *, const char *, va_list)
+	    MKT_PRINTF(2, 0) MKT_NONNULL;
+void	 mkt_arena_defer(struct mkt_arena *, void (*)(void *), void *);
+size_t	 mkt_arena_used(const struct mkt_arena *);
+
+/* ---- buffers: length-carrying, growable, always NUL-terminated ---- */
+
+struct mkt_buf {
+	char	*ptr;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	mkt_buf_init(struct mkt_buf *);
+void	mkt_buf_free(struct mkt_buf *);
+void	mkt_buf_reset(struct mkt_buf *);
+void	mkt_buf_reserve(struct mkt_buf *, size_t);
+void	mkt_buf_append(struct mkt_buf *, const void *, size_t);
+void	mkt_buf_puts(struct mkt_buf *, const char *);
+void	mkt_buf_putc(struct mkt_buf *, char);
+void	mkt_buf_printf(struct mkt_buf *, const char *, ...) MKT_PRINTF(2, 3);
+void	mkt_buf_vprintf(struct mkt_buf *, const char *, va_list) MKT_PRINTF(2, 0);
+
+/* ---- text: UTF-8, escaping, decoding ---- */
+
+bool	 mkt_utf8_valid(const char *, size_t);
+bool	 mkt_text_clean(const char *, size_t);	/* UTF-8, no C0 but \t\n\r */
+void	 mkt_esc_json(struct mkt_buf *, const char *, size_t);
+void	 mkt_esc_log(struct mkt_buf *, const char *, size_t);
+void	 mkt_esc_url(struct mkt_buf *, const char *);
+enum mkt_err mkt_url_decode(char *, size_t *, bool plus_is_space);
+bool	 mkt_header_value_ok(const char *);
+bool	 mkt_request_id_ok(const char *);
+bool	 mkt_slug_ok(const char *, size_t maxlen);
+bool	 mkt_uuid_ok(const char *);
+void	 mkt_slugify(struct mkt_buf *, const char *);
+const char *mkt_skip_ws(const char *);
+
+/* ---- configuration: a key = value file, MKT_<KEY> environment wins ---- */
+
+struct mkt_config;
+
+struct mkt_config *mkt_config_load(const char *path, char *err, size_t errsz);
+void	 mkt_config_free(struct mkt_config *);
+const char *mkt_config_str(const struct mkt_config *, const char *key,
+	    const char *def);
+long	 mkt_config_long(const struct mkt_config *, const char *key,
+	    long def, long min, long max);
+bool	 mkt_config_bool(const struct mkt_config *, const char *key, bool def);
+const char *mkt_config_path_default(void);
+
+/* ---- logging: one JSON object per line ---- */
+
+enum mkt_loglevel { MKT_LOG_ERROR, MKT_LOG_WARN, MKT_LOG_INFO, MKT_LOG_DEBUG };
+
+void	mkt_log_open(const char *program, const char *path, const char *level);
+void	mkt_log_close(void);
+void	mkt_logx(enum mkt_loglevel, const char *request_id, const char *file,
+	    int line, const char *fmt, ...) MKT_PRINTF(5, 6) MKT_COLD;
+void	mkt_log_access(const char *request_id, const char *method,
+	    const char *path, int status, size_t bytes, double ms,
+	    const char *addr);
+#define mkt_log_error(r, ...) \
+	mkt_logx(MKT_LOG_ERROR, mkt_req_id(r), __FILE__, __LINE__, __VA_ARGS__)
+#define mkt_log_warn(r, ...) \
+	mkt_logx(MKT_LOG_WARN, mkt_req_id(r), __FILE__, __LINE__, __VA_ARGS__)
+#define mkt_log_info(r, ...) \
+	mkt_logx(MKT_LOG_INFO, mkt_req_id(r), __FILE__, __LINE__, __VA_ARGS__)
+
+/* ---- crypto: randomness and digests from OpenSSL ---- */
+
+void	mkt_random_bytes(void *, size_t);
+void	mkt_hex(char *out, const unsigned char *, size_t);	/* out: 2n+1 */
+void	mkt_random_hex(char *out, size_t nbytes);		/* out: 2n+1 */
+void	mkt_sha256_hex(char out[65], const void *, size_t);
+bool	mkt_const_eq(const void *, const void *, size_t);
+
+/* ---- i18n: gettext catalogs, chosen per request ---- */
+
+struct mkt_catalog;
+
+struct mkt_catalog *mkt_catalog_load(const char *path);
+void	 mkt_catalog_free(struct mkt_catalog *);
+const char *mkt_catalog_lookup(const struct mkt_catalog *, const char *msgid);
+const char *mkt_lang_negotiate(const char *accept_language,
+	    const char *const *supported, size_t nsupported);
+
+/* ---- requests ---- */
+
+enum mkt_method {
+	MKT_GET, MKT_HEAD, MKT_POST, MKT_PUT, MKT_PATCH, MKT_DELETE,
+	MKT_OPTIONS, MKT_METHOD__MAX
+};
+const char *mkt_method_name(enum mkt_method);
+enum mkt_method mkt_method_parse(const char *);
+
+enum mkt_fmt { MKT_FMT_HTML = 1, MKT_FMT_JSON = 2 };
+#define MKT_FMT_BOTH (MKT_FMT_HTML | MKT_FMT_JSON)
+
+/* Roles a route may require; a later issue attaches users to them. */
+enum mkt_role {
+	MKT_ROLE_ANON, MKT_ROLE_CONSUMER, MKT_ROLE_PROVIDER, MKT_ROLE_ADMIN,
+	MKT_ROLE_AUDITOR, MKT_ROLE__MAX
+};
+
+struct mkt_kv {
+	const char	*key;
+	const char	*val;
+	size_t		 vlen;
+};
+
+/* Declared query/form parameters: the core validates before the handler. */
+enum mkt_ptype {
+	MKT_P_INT,		/* decimal integer within [min, max] */
+	MKT_P_SLUG,		/* [a-z0-9][a-z0-9._-]*, length <= max */
+	MKT_P_TEXT,		/* clean UTF-8, length in bytes <= max */
+	MKT_P_ENUM		/* one of the values in 'choices' */
+};
+
+struct mkt_param {
+	const char		*name;
+	enum mkt_ptype		 type;
+	int64_t			 min, max;
+	const char *const	*choices;	/* MKT_P_ENUM: NULL-terminated */
+};
+
+struct mkt_pval {
+	bool		 present;
+	int64_t		 i;
+	const char	*s;
+};
+
+struct mkt_req;
+typedef int (*mkt_handler)(struct mkt_req *);
+
+struct mkt_route {
+	enum mkt_method		 method;
+	const char		*pattern;	/* "/services/{id}" */
+	unsigned		 formats;	/* MKT_FMT_* */
+	enum mkt_role		 role;
+	mkt_handler		 handler;
+	const char		*view;		/* "search/list", or NULL */
+	const char		*section;	/* navigation entry */
+	const struct mkt_param	*params;	/* terminated by name NULL */
+};
+
+#define MKT_MAX_ROUTE_ARGS	4
+#define MKT_MAX_PARAMS		16
+
+struct mkt_program {
+	const char		*name;		/* "search" */
+	const char		*summary;	/* one line for --help */
+	const struct mkt_route	*routes;	/* terminated by pattern NULL */
+};
+
+struct mkt_app;
+struct mkt_worker;
+struct mkt_io;
+
+struct mkt_req {
+	struct mkt_arena	*arena;
+	const struct mkt_app	*app;
+	struct mkt_worker	*worker;
+	const struct mkt_io	*io;
+	void			*io_ctx;
+	char *const		*envp;
+	struct timespec		 t0;
+
+	enum mkt_method		 method;
+	const char		*method_name;
+	const char		*path;		/* decoded, without /api/v1 */
+	const char		*full_path;	/* decoded, as requested */
+	const char		*query;		/* raw, without '?' */
+	enum mkt_fmt		 fmt;
+	bool			 api;		/* path began with /api/v1 */
+	const char		*lang;
+	const struct mkt_catalog *catalog;
+	char			 id[65];	/* request id */
+	const char		*addr;
+
+	struct mkt_kv		*args;		/* query string pairs */
+	size_t			 nargs;
+	struct mkt_kv		*form;		/* urlencoded body pairs */
+	size_t			 nform;
+	struct mkt_kv		*cookies;
+	size_t			 ncookies;
+	const char		*body;
+	size_t			 body_len;
+	struct json_object	*json;		/* parsed JSON body */
+
+	const struct mkt_route	*route;
+	const char		*route_args[MKT_MAX_ROUTE_ARGS];
+	struct mkt_pval		 params[MKT_MAX_PARAMS];
+
+	/* response */
+	int			 status;
+	struct mkt_buf		 headers;
+	struct json_object	*view;
+	const char		*view_name;
+	const char		*view_text;	/* serialised view (from a cache) */
+	size_t			 view_text_len;
+	struct json_object	*problem_extra;	/* e.g. "errors" array */
+	const char		*problem_type;
+	const char		*problem_title;
+	const char		*problem_detail;
+	size_t			 bytes_out;
+};
+
+const char *mkt_req_id(const struct mkt_req *);
+const char *mkt_req_header(const struct mkt_req *, const char *env_name);
+const char *mkt_req_env(const struct mkt_req *, const char *name);
+const char *mkt_req_cookie(const struct mkt_req *, const char *name);
+const struct mkt_pval *mkt_param(const struct mkt_req *, const char *name);
+const char *mkt_route_arg(const struct mkt_req *, size_t);
+const char *mkt_tr(const struct mkt_req *, const char *msgid) MKT_FORMAT_ARG(2);
+
+/* ---- responses ---- */
+
+void	 mkt_header(struct mkt_req *, const char *name, const char *fmt, ...)
+	    MKT_PRINTF(3, 4);
+struct json_object *mkt_view(struct mkt_req *, const char *view);
+enum mkt_err mkt_view_cached(struct mkt_req *, const char *json, size_t len);
+char	*mkt_link(struct mkt_req *, const char *fmt, ...) MKT_PRINTF(2, 3);
+int	 mkt_fail(struct mkt_req *, int status, const char *type,
+	    const char *detail);
+int	 mkt_failf(struct mkt_req *, int status, const char *type,
+	    const char *fmt, ...) MKT_PRINTF(4, 5);
+int	 mkt_fail_db(struct mkt_req *);
+int	 mkt_redirect(struct mkt_req *, int status, const char *location);
+struct json_object *mkt_json_own(struct mkt_req *, struct json_object *);
+
+/* ---- database: prepared statements, parameters only ---- */
+
+struct mkt_sql {
+	const char	*name;		/* unique per program */
+	int		 nparams;
+	const char	*text;
+};
+
+PGresult *mkt_db_exec(struct mkt_req *, const struct mkt_sql *,
+	    const char *const *params);
+enum mkt_err mkt_db_begin(struct mkt_req *);
+enum mkt_err mkt_db_commit(struct mkt_req *);
+void	 mkt_db_rollback(struct mkt_req *);
+const char *mkt_db_val(const PGresult *, int row, const char *col);
+int64_t	 mkt_db_int(const PGresult *, int row, const char *col);
+bool	 mkt_db_bool(const PGresult *, int row, const char *col);
+bool	 mkt_db_isnull(const PGresult *, int row, const char *col);
+enum mkt_err mkt_db_ping(struct mkt_req *, double *ms);
+
+/* ---- memcached: only what can be rebuilt ---- */
+
+char	*mkt_cache_get(struct mkt_req *, const char *key, size_t *len);
+enum mkt_err mkt_cache_set(struct mkt_req *, const char *key,
+	    const char *val, size_t len, time_t ttl);
+enum mkt_err mkt_cache_ping(struct mkt_req *, double *ms);
+
+/* ---- the catalog's vocabulary (vocab.c) ---- */
+
+const char *mkt_category_name(const struct mkt_req *, const char *slug);
+const char *mkt_capability_name(const struct mkt_req *, const char *slug);
+const char *mkt_mode_name(const struct mkt_req *, const char *slug);
+
+/* ---- programs ---- */
+
+int	 mkt_main(int argc, char **argv, const struct mkt_program *);
+long	 mkt_setting_long(const struct mkt_req *, const char *key, long def,
+	    long min, long max);
+const char *mkt_setting(const struct mkt_req *, const char *key,
+	    const char *def);
+int	 mkt_health(struct mkt_req *);
+double	 mkt_elapsed_ms(const struct timespec *);
+
+#endif /* MARKET_H */

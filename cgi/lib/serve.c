@@ -1,0 +1,291 @@
+/* serve.c: program entry, options, and the FastCGI (or CGI) accept loop */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "extern.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0"
+#endif
+
+extern char **environ;
+
+/* ---- FastCGI and CGI transports ---- */
+
+static size_t
+fcgi_read(void *ctx, char *buf, size_t n)
+{
+	FCGX_Request	*req = ctx;
+	int		 got = FCGX_GetStr(buf, n > INT32_MAX ? INT32_MAX : (int)n,
+	    req->in);
+
+	return got > 0 ? (size_t)got : 0;
+}
+
+static bool
+fcgi_write(void *ctx, const char *buf, size_t n)
+{
+	FCGX_Request	*req = ctx;
+
+	return FCGX_PutStr(buf, (int)n, req->out) == (int)n;
+}
+
+static const struct mkt_io fcgi_io = { fcgi_read, fcgi_write };
+
+static size_t
+cgi_read(void *ctx, char *buf, size_t n)
+{
+	(void)ctx;
+	return fread(buf, 1, n, stdin);
+}
+
+static bool
+cgi_write(void *ctx, const char *buf, size_t n)
+{
+	(void)ctx;
+	return fwrite(buf, 1, n, stdout) == n && fflush(stdout) == 0;
+}
+
+static const struct mkt_io cgi_io = { cgi_read, cgi_write };
+
+/* ---- the loop ---- */
+
+struct loop {
+	const struct mkt_app	*app;
+	int			 fd;
+	pthread_mutex_t		 accept_lock;
+	unsigned long		 served;	/* under accept_lock */
+};
+
+static volatile sig_atomic_t	 stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+/*
+ * One thread: its own worker (connections, arena) and FastCGI request.
+ * Accepting is serialised with a lock, as libfcgi's threaded example
+ * does, so that a burst does not wake every thread (thundering herd).
+ */
+static void *
+serve_thread(void *arg)
+{
+	struct loop		*l = arg;
+	struct mkt_worker	 w;
+	FCGX_Request		 req;
+	int			 rc;
+
+	mkt_worker_init(&w, l->app);
+	FCGX_InitRequest(&req, l->fd, 0);
+	while (!stopping) {
+		pthread_mutex_lock(&l->accept_lock);
+		if (l->app->max_requests > 0 &&
+		    l->served >= (unsigned long)l->app->max_requests) {
+			pthread_mutex_unlock(&l->accept_lock);
+			break;
+		}
+		rc = FCGX_Accept_r(&req);
+		l->served++;
+		pthread_mutex_unlock(&l->accept_lock);
+		if (rc < 0)
+			break;
+		mkt_handle(&w, &fcgi_io, &req, req.envp);
+		FCGX_Finish_r(&req);
+	}
+	FCGX_Free(&req, 1);
+	mkt_worker_free(&w);
+	return NULL;
+}
+
+static int
+serve_fcgi(const struct mkt_app *app, int fd)
+{
+	struct loop	 l;
+	pthread_t	*threads;
+	long		 i;
+
+	memset(&l, 0, sizeof(l));
+	l.app = app;
+	l.fd = fd;
+	pthread_mutex_init(&l.accept_lock, NULL);
+	if (app->threads <= 1) {
+		serve_thread(&l);
+	} else {
+		threads = mkt_xcalloc((size_t)app->threads, sizeof(*threads));
+		for (i = 0; i < app->threads; i++)
+			if (pthread_create(&threads[i], NULL, serve_thread,
+			    &l) != 0) {
+				fprintf(stderr, "could not start thread: %s\n",
+				    strerror(errno));
+				exit(1);
+			}
+		for (i = 0; i < app->threads; i++)
+			pthread_join(threads[i], NULL);
+		free(threads);
+	}
+	pthread_mutex_destroy(&l.accept_lock);
+	return 0;
+}
+
+/* Plain CGI: one request from the environment and standard input.  Handy
+ * for debugging and for tests that need no web server. */
+static int
+serve_cgi(const struct mkt_app *app)
+{
+	struct mkt_worker	 w;
+
+	mkt_worker_init(&w, app);
+	mkt_handle(&w, &cgi_io, NULL, environ);
+	mkt_worker_free(&w);
+	return 0;
+}
+
+static void
+usage(FILE *f, const struct mkt_program *prog, const char *argv0)
+{
+	fprintf(f,
+	    "usage: %s [-c FILE] [-s SOCKET] [-n THREADS] [-t]\n"
+	    "\n%s.\n\n"
+	    "Runs as a FastCGI program when started by a web server (lighttpd's\n"
+	    "bin-path, Apache's mod_fcgid), as a FastCGI server on SOCKET with\n"
+	    "-s (for mod_proxy_fcgi or spawn-fcgi), or answers one request in\n"
+	    "CGI mode when started from a shell with REQUEST_METHOD set.\n\n"
+	    "options:\n"
+	    "  -c, --config FILE    configuration file (default %s;\n"
+	    "                       MKT_<KEY> environment variables override)\n"
+	    "  -s, --listen SOCKET  listen on a Unix socket path or :PORT\n"
+	    "  -n, --threads N      worker threads (default 1, or \"threads\")\n"
+	    "  -t, --check          load configuration and templates, then exit\n"
+	    "  -V, --version        print the version and exit\n"
+	    "  -h, --help           print this help and exit\n",
+	    argv0, prog->summary, mkt_config_path_default());
+}
+
+int
+mkt_main(int argc, char **argv, const struct mkt_program *prog)
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument, NULL, 'c' },
+		{ "listen",	required_argument, NULL, 's' },
+		{ "threads",	required_argument, NULL, 'n' },
+		{ "check",	no_argument,	   NULL, 't' },
+		{ "version",	no_argument,	   NULL, 'V' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mkt_app		 app;
+	struct mkt_config	*cfg;
+	struct sigaction	 sa;
+	const char		*cfgpath = NULL, *listen_on = NULL;
+	char			 err[512];
+	bool			 check = false, explicit_cfg = false;
+	long			 threads = 0;
+	int			 ch, fd = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "c:s:n:tVh", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			explicit_cfg = true;
+			break;
+		case 's':
+			listen_on = optarg;
+			break;
+		case 'n':
+			threads = strtol(optarg, NULL, 10);
+			if (threads < 1 || threads > 256) {
+				fprintf(stderr, "%s: --threads must be 1 to "
+				    "256\n", argv[0]);
+				return 2;
+			}
+			break;
+		case 't':
+			check = true;
+			break;
+		case 'V':
+			printf("mkt-%s %s\n", prog->name, PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout, prog, argv[0]);
+			return 0;
+		default:
+			usage(stderr, prog, argv[0]);
+			return 2;
+		}
+	}
+	if (cfgpath == NULL) {
+		cfgpath = mkt_config_path_default();
+		explicit_cfg = getenv("MKT_CONFIG") != NULL;
+		if (!explicit_cfg && access(cfgpath, R_OK) != 0)
+			cfgpath = NULL;	/* defaults and environment only */
+	}
+	if ((cfg = mkt_config_load(cfgpath, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "mkt-%s: %s\n", prog->name, err);
+		return 1;
+	}
+	mkt_log_open(prog->name, mkt_config_str(cfg, "log_file", NULL),
+	    mkt_config_str(cfg, "log_level", "info"));
+	if (mkt_app_init(&app, prog, cfg, check) != 0) {
+		fprintf(stderr, "mkt-%s: start-up failed\n", prog->name);
+		mkt_app_free(&app);
+		mkt_config_free(cfg);
+		return 1;
+	}
+	if (threads > 0)
+		app.threads = threads;
+	if (check) {
+		printf("mkt-%s: configuration and %zu templates OK\n",
+		    prog->name, app.nviews);
+		mkt_app_free(&app);
+		mkt_config_free(cfg);
+		return 0;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_term;	/* no SA_RESTART: accept() returns */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);	/* lighttpd's graceful stop */
+
+	FCGX_Init();
+	if (listen_on != NULL) {
+		if ((fd = FCGX_OpenSocket(listen_on, 128)) < 0) {
+			fprintf(stderr, "mkt-%s: could not listen on \"%s\"\n",
+			    prog->name, listen_on);
+			rc = 1;
+			goto out;
+		}
+		rc = serve_fcgi(&app, fd);
+	} else if (FCGX_IsCGI()) {
+		if (getenv("REQUEST_METHOD") == NULL) {
+			fprintf(stderr, "mkt-%s: not started by a web server "
+			    "(no FastCGI socket, no REQUEST_METHOD); see "
+			    "--help\n", prog->name);
+			rc = 2;
+		} else
+			rc = serve_cgi(&app);
+	}
+	else
+		rc = serve_fcgi(&app, 0);
+out:
+	mkt_app_free(&app);
+	mkt_config_free(cfg);
+	mkt_log_close();
+	return rc;
+}

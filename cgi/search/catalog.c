@@ -1,0 +1,423 @@
+/* catalog.c: the catalog list and service pages (one handler each for
+ * HTML and JSON) */
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <libpq-fe.h>
+
+#include "market.h"
+#include "search.h"
+
+static const char *const sorts[] = { "name", "price", "context", NULL };
+static const char *const sort_labels[] = {
+	N_("Name"), N_("Price (input)"), N_("Context window")
+};
+
+const struct mkt_param catalog_list_params[] = {
+	{ "page",	MKT_P_INT,  1, 100000, NULL },
+	{ "per_page",	MKT_P_INT,  1, 100, NULL },
+	{ "category",	MKT_P_SLUG, 0, 64, NULL },
+	{ "provider",	MKT_P_SLUG, 0, 64, NULL },
+	{ "sort",	MKT_P_ENUM, 0, 0, sorts },
+	{ NULL, 0, 0, 0, NULL }
+};
+
+/*
+ * One statement per sort order (so each gets its own plan), each
+ * returning the page of services, the total and the category counts as
+ * JSON built by PostgreSQL: one round trip, one parse.
+ */
+#define LIST_SQL(order) \
+	"WITH f AS ("							\
+	"  SELECT s.id, s.slug, s.name, s.description, s.category,"	\
+	"         s.tags, s.status, p.slug AS provider_slug,"		\
+	"         p.name AS provider_name, p.verified, v.version,"	\
+	"         v.currency, v.input_price_per_mtok,"			\
+	"         v.output_price_per_mtok, v.context_window,"		\
+	"         v.max_output_tokens"					\
+	"  FROM services s"						\
+	"  JOIN providers p ON p.id = s.provider_id"			\
+	"  LEFT JOIN service_versions v ON v.id = s.current_version_id" \
+	"  WHERE s.status IN ('active', 'deprecated')"			\
+	"    AND ($1::text IS NULL OR s.category = $1)"			\
+	"    AND ($2::text IS NULL OR p.slug = $2))"			\
+	"SELECT (SELECT count(*) FROM f) AS total,"			\
+	" (SELECT coalesce(json_agg(json_build_object("			\
+	"   'id', id, 'slug', slug, 'name', name,"			\
+	"   'description', description, 'category', category,"		\
+	"   'tags', tags, 'status', status, 'version', version,"	\
+	"   'provider', json_build_object('slug', provider_slug,"	\
+	"      'name', provider_name, 'verified', verified),"		\
+	"   'pricing', json_build_object('currency', currency,"		\
+	"      'input_per_mtok', price_text(input_price_per_mtok),"	\
+	"      'output_per_mtok', price_text(output_price_per_mtok)),"	\
+	"   'context_window', context_window,"				\
+	"   'max_output_tokens', max_output_tokens)), '[]')"		\
+	"  FROM (SELECT * FROM f ORDER BY " order			\
+	"        LIMIT $3 OFFSET $4) page) AS services,"			\
+	" (SELECT json_agg(json_build_object('slug', c.slug,"		\
+	"      'count', (SELECT count(*) FROM services s"		\
+	"                JOIN providers p ON p.id = s.provider_id"	\
+	"                WHERE s.category = c.slug"			\
+	"                  AND s.status IN ('active', 'deprecated')"	\
+	"                  AND ($2::text IS NULL OR p.slug = $2)))"	\
+	"      ORDER BY c.position) FROM categories c) AS categories"
+
+static const struct mkt_sql q_list[] = {
+	{ "catalog_list_name", 4, LIST_SQL("name, id") },
+	{ "catalog_list_price", 4,
+	  LIST_SQL("input_price_per_mtok NULLS LAST, name, id") },
+	{ "catalog_list_context", 4,
+	  LIST_SQL("context_window DESC NULLS LAST, name, id") },
+};
+
+static const struct mkt_sql q_item = { "catalog_item", 1,
+	"SELECT json_build_object("
+	"  'id', s.id, 'slug', s.slug, 'name', s.name,"
+	"  'description', s.description, 'category', s.category,"
+	"  'tags', s.tags, 'status', s.status, 'mode', s.mode,"
+	"  'created_at', s.created_at, 'updated_at', s.updated_at,"
+	"  'provider', json_build_object('slug', p.slug, 'name', p.name,"
+	"     'verified', p.verified, 'homepage', p.homepage),"
+	"  'context_window', v.context_window,"
+	"  'max_output_tokens', v.max_output_tokens,"
+	"  'currency', v.currency,"
+	"  'input_per_mtok', price_text(v.input_price_per_mtok),"
+	"  'output_per_mtok', price_text(v.output_price_per_mtok),"
+	"  'cached_input_per_mtok', price_text(v.cached_input_price_per_mtok),"
+	"  'per_request', price_text(v.price_per_request),"
+	"  'versions', (SELECT coalesce(json_agg(json_build_object("
+	"     'version', sv.version, 'status', sv.status,"
+	"     'published_at', sv.published_at, 'sunset_at', sv.sunset_at,"
+	"     'context_window', sv.context_window,"
+	"     'input_per_mtok', price_text(sv.input_price_per_mtok),"
+	"     'output_per_mtok', price_text(sv.output_price_per_mtok))"
+	"     ORDER BY sv.created_at DESC), '[]')"
+	"     FROM service_versions sv WHERE sv.service_id = s.id"
+	"       AND sv.status <> 'retired'))"
+	" FROM services s JOIN providers p ON p.id = s.provider_id"
+	" LEFT JOIN service_versions v ON v.id = s.current_version_id"
+	" WHERE (s.slug = $1 OR s.id::text = $1)"
+	"   AND s.status IN ('active', 'deprecated')" };
+
+static struct json_object *
+category_object(struct mkt_req *r, struct json_object *slug)
+{
+	struct json_object	*c = json_object_new_object();
+	const char		*s = json_object_get_string(slug);
+
+	json_object_object_add(c, "slug", json_object_new_string(s));
+	json_object_object_add(c, "name",
+	    json_object_new_string(mkt_category_name(r, s)));
+	return c;
+}
+
+static struct json_object *
+parse_json(struct mkt_req *r, const char *text)
+{
+	return mkt_json_own(r, json_tokener_parse(text ? text : "null"));
+}
+
+/* Builds "?page=N&category=…" style links keeping the current filters. */
+static struct json_object *
+page_link(struct mkt_req *r, long page, const char *category,
+    const char *provider, const char *sort, long per_page)
+{
+	struct mkt_buf	 b;
+	struct json_object *o;
+
+	mkt_buf_init(&b);
+	mkt_buf_printf(&b, "%s?page=%ld", r->api ? "/api/v1/services" :
+	    "/services", page);
+	if (per_page != 20)
+		mkt_buf_printf(&b, "&per_page=%ld", per_page);
+	if (category != NULL)
+		mkt_buf_printf(&b, "&category=%s", category);
+	if (provider != NULL)
+		mkt_buf_printf(&b, "&provider=%s", provider);
+	if (strcmp(sort, "name") != 0)
+		mkt_buf_printf(&b, "&sort=%s", sort);
+	o = json_object_new_string(b.ptr);
+	mkt_buf_free(&b);
+	return o;
+}
+
+static long
+sort_index(const char *sort)
+{
+	long	 i;
+
+	for (i = 0; sorts[i] != NULL; i++)
+		if (strcmp(sorts[i], sort) == 0)
+			return i;
+	return 0;
+}
+
+/*
+ * GET /services, GET /api/v1/services
+ * Query: page, per_page (≤ 100), category, provider, sort.
+ * 200 with the page of services, paging facts and links; 400 when a
+ * parameter is invalid (by the route's table); 503 without the database.
+ * Pages past the end answer 200 with no services (stable paging).
+ */
+int
+catalog_list(struct mkt_req *r)
+{
+	const struct mkt_pval	*pg = mkt_param(r, "page");
+	const struct mkt_pval	*pp = mkt_param(r, "per_page");
+	const char		*category = mkt_param(r, "category")->s;
+	const char		*provider = mkt_param(r, "provider")->s;
+	const char		*sort = mkt_param(r, "sort")->present ?
+	    mkt_param(r, "sort")->s : "name";
+	long			 page = pg->present ? (long)pg->i : 1;
+	long			 per = pp->present ? (long)pp->i : 20;
+	long			 total, pages, ttl, i, n, si;
+	char			 limit[24], offset[24], *key;
+	const char		*params[4], *cached;
+	struct json_object	*v, *services, *cats, *o, *paging, *links,
+				*filters, *sortlist;
+	size_t			 len;
+	PGresult		*res;
+
+	snprintf(limit, sizeof(limit), "%ld", per);
+	snprintf(offset, sizeof(offset), "%ld", (page - 1) * per);
+	si = sort_index(sort);
+
+	/* The finished view model is cached for a few seconds: the catalog
+	 * changes rarely and is read constantly.  The key holds everything
+	 * the view depends on (language and API links included). */
+	ttl = mkt_setting_long(r, "catalog_cache_ttl", 30, 0, 3600);
+	key = mkt_arena_printf(r->arena, "catalog:list:%s:%d:%s:%s:%s:%ld:%ld",
+	    r->lang, r->api, category ? category : "", provider ? provider : "",
+	    sort, page, per);
+	if (ttl > 0 && (cached = mkt_cache_get(r, key, &len)) != NULL &&
+	    mkt_view_cached(r, cached, len) == MKT_OK)
+		return 200;
+	params[0] = category;
+	params[1] = provider;
+	params[2] = limit;
+	params[3] = offset;
+	if ((res = mkt_db_exec(r, &q_list[si], params)) == NULL)
+		return mkt_fail_db(r);
+	total = mkt_db_int(res, 0, "total");
+	services = parse_json(r, mkt_db_val(res, 0, "services"));
+	cats = parse_json(r, mkt_db_val(res, 0, "categories"));
+	if (services == NULL)
+		return mkt_fail(r, 500, "internal-error", NULL);
+
+	v = mkt_view(r, NULL);
+	n = (long)json_object_array_length(services);
+	for (i = 0; i < n; i++) {
+		struct json_object *s = json_object_array_get_idx(services,
+		    (size_t)i), *cat, *slug, *l;
+
+		if (json_object_object_get_ex(s, "category", &cat))
+			json_object_object_add(s, "category",
+			    category_object(r, cat));
+		json_object_object_get_ex(s, "slug", &slug);
+		l = json_object_new_object();
+		json_object_object_add(l, "self", json_object_new_string(
+		    mkt_link(r, "/services/%s", json_object_get_string(slug))));
+		json_object_object_add(s, "links", l);
+	}
+	json_object_object_add(v, "services", json_object_get(services));
+
+	pages = total > 0 ? (total + per - 1) / per : 1;
+	paging = json_object_new_object();
+	json_object_object_add(paging, "number", json_object_new_int64(page));
+	json_object_object_add(paging, "size", json_object_new_int64(per));
+	json_object_object_add(paging, "total_items",
+	    json_object_new_int64(total));
+	json_object_object_add(paging, "total_pages",
+	    json_object_new_int64(pages));
+	json_object_object_add(paging, "first_item", json_object_new_int64(
+	    n > 0 ? (page - 1) * per + 1 : 0));
+	json_object_object_add(paging, "last_item", json_object_new_int64(
+	    n > 0 ? (page - 1) * per + n : 0));
+	json_object_object_add(v, "page", paging);
+
+	links = json_object_new_object();
+	json_object_object_add(links, "self",
+	    page_link(r, page, category, provider, sort, per));
+	json_object_object_add(links, "first",
+	    page_link(r, 1, category, provider, sort, per));
+	json_object_object_add(links, "prev", page > 1 ? page_link(r,
+	    page - 1 < pages ? page - 1 : pages, category, provider, sort,
+	    per) : NULL);
+	json_object_object_add(links, "next", page < pages ?
+	    page_link(r, page + 1, category, provider, sort, per) : NULL);
+	json_object_object_add(links, "last",
+	    page_link(r, pages, category, provider, sort, per));
+	json_object_object_add(v, "links", links);
+
+	filters = json_object_new_object();
+	json_object_object_add(filters, "category",
+	    json_object_new_string(category ? category : ""));
+	json_object_object_add(filters, "provider",
+	    json_object_new_string(provider ? provider : ""));
+	json_object_object_add(filters, "sort", json_object_new_string(sort));
+	json_object_object_add(v, "filters", filters);
+
+	n = cats ? (long)json_object_array_length(cats) : 0;
+	for (i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(cats,
+		    (size_t)i), *slug;
+
+		json_object_object_get_ex(c, "slug", &slug);
+		json_object_object_add(c, "name", json_object_new_string(
+		    mkt_category_name(r, json_object_get_string(slug))));
+	}
+	json_object_object_add(v, "categories", cats ? json_object_get(cats) :
+	    json_object_new_array());
+
+	sortlist = json_object_new_array();
+	for (i = 0; sorts[i] != NULL; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "value",
+		    json_object_new_string(sorts[i]));
+		json_object_object_add(o, "label",
+		    json_object_new_string(mkt_tr(r, sort_labels[i])));
+		json_object_array_add(sortlist, o);
+	}
+	json_object_object_add(v, "sorts", sortlist);
+	if (ttl > 0) {
+		const char *text = json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+		mkt_cache_set(r, key, text, strlen(text), (time_t)ttl);
+	}
+	return 200;
+}
+
+static struct json_object *
+rate(struct mkt_req *r, const char *kind, const char *label,
+    const char *unit, struct json_object *price)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "kind", json_object_new_string(kind));
+	json_object_object_add(o, "label",
+	    json_object_new_string(mkt_tr(r, label)));
+	json_object_object_add(o, "unit", json_object_new_string(
+	    mkt_tr(r, unit)));
+	json_object_object_add(o, "price", json_object_get(price));
+	return o;
+}
+
+/* Moves the flat price fields of the item query into a rates table. */
+static void
+build_pricing(struct mkt_req *r, struct json_object *s)
+{
+	static const struct {
+		const char *field, *kind, *label, *unit;
+	} rates[] = {
+		{ "input_per_mtok", "input", N_("Input tokens"),
+		  N_("1M tokens") },
+		{ "output_per_mtok", "output", N_("Output tokens"),
+		  N_("1M tokens") },
+		{ "cached_input_per_mtok", "cached_input",
+		  N_("Cached input tokens"), N_("1M tokens") },
+		{ "per_request", "request", N_("Requests"),
+		  N_("1 request") },
+	};
+	struct json_object	*pricing = json_object_new_object(), *list, *p,
+				*cur;
+	size_t			 i;
+
+	list = json_object_new_array();
+	for (i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		if (json_object_object_get_ex(s, rates[i].field, &p) &&
+		    p != NULL)
+			json_object_array_add(list, rate(r, rates[i].kind,
+			    rates[i].label, rates[i].unit, p));
+		json_object_object_del(s, rates[i].field);
+	}
+	if (json_object_object_get_ex(s, "currency", &cur) && cur != NULL)
+		json_object_object_add(pricing, "currency",
+		    json_object_get(cur));
+	else
+		json_object_object_add(pricing, "currency",
+		    json_object_new_string("USD"));
+	json_object_object_del(s, "currency");
+	json_object_object_add(pricing, "rates", list);
+	json_object_object_add(s, "pricing", pricing);
+}
+
+static void
+build_capabilities(struct mkt_req *r, struct json_object *s)
+{
+	struct json_object	*tags, *caps = json_object_new_array();
+	size_t			 i, n;
+
+	if (json_object_object_get_ex(s, "tags", &tags) && tags != NULL) {
+		n = json_object_array_length(tags);
+		for (i = 0; i < n; i++) {
+			const char *t = json_object_get_string(
+			    json_object_array_get_idx(tags, i));
+
+			const char *label = mkt_capability_name(r, t);
+			struct json_object *c;
+
+			if (label == NULL)
+				continue;
+			c = json_object_new_object();
+			json_object_object_add(c, "name", json_object_new_string(t));
+			json_object_object_add(c, "label",
+			    json_object_new_string(label));
+			json_object_array_add(caps, c);
+		}
+	}
+	json_object_object_add(s, "capabilities", caps);
+}
+
+/*
+ * GET /services/{id}, GET /api/v1/services/{id}
+ * {id} is the service's slug or UUID.  200 with the service, its pricing
+ * table and versions; 404 when no listed service has that id.
+ */
+int
+catalog_item(struct mkt_req *r)
+{
+	const char		*id = mkt_route_arg(r, 0);
+	const char		*params[1];
+	struct json_object	*v, *s, *cat, *prov, *links, *slug, *mode;
+	PGresult		*res;
+
+	if (strlen(id) > 128 || !(mkt_slug_ok(id, 128) || mkt_uuid_ok(id)))
+		return mkt_failf(r, 404, "not-found",
+		    mkt_tr(r, "no service has the id \"%s\""), id);
+	params[0] = id;
+	if ((res = mkt_db_exec(r, &q_item, params)) == NULL)
+		return mkt_fail_db(r);
+	if (PQntuples(res) == 0)
+		return mkt_failf(r, 404, "not-found",
+		    mkt_tr(r, "no service has the id \"%s\""), id);
+	s = json_tokener_parse(PQgetvalue(res, 0, 0));
+	if (s == NULL)
+		return mkt_fail(r, 500, "internal-error", NULL);
+	v = mkt_view(r, NULL);
+	json_object_object_add(v, "service", s);
+	if (json_object_object_get_ex(s, "category", &cat))
+		json_object_object_add(s, "category", category_object(r, cat));
+	build_pricing(r, s);
+	build_capabilities(r, s);
+	if (json_object_object_get_ex(s, "mode", &mode) && mode != NULL)
+		json_object_object_add(s, "mode_label", json_object_new_string(
+		    mkt_mode_name(r, json_object_get_string(mode))));
+	json_object_object_get_ex(s, "provider", &prov);
+	json_object_object_get_ex(prov, "slug", &slug);
+	links = json_object_new_object();
+	json_object_object_get_ex(s, "slug", &slug);
+	json_object_object_add(links, "self", json_object_new_string(
+	    mkt_link(r, "/services/%s", json_object_get_string(slug))));
+	json_object_object_get_ex(prov, "slug", &slug);
+	json_object_object_add(links, "provider", json_object_new_string(
+	    mkt_link(r, "/services?provider=%s", json_object_get_string(slug))));
+	json_object_object_get_ex(s, "category", &cat);
+	json_object_object_get_ex(cat, "slug", &slug);
+	json_object_object_add(links, "category", json_object_new_string(
+	    mkt_link(r, "/services?category=%s", json_object_get_string(slug))));
+	json_object_object_add(s, "links", links);
+	return 200;
+}

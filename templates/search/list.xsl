@@ -1,0 +1,173 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- list.xsl: the catalog list page (filters, results table, pager) -->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:mkt="urn:llm-marketplace:xslt"
+    exclude-result-prefixes="mkt">
+
+  <xsl:import href="../common/layout.xsl"/>
+
+  <xsl:template name="page-title">
+    <xsl:value-of select='mkt:tr("Catalog")'/>
+  </xsl:template>
+
+  <xsl:template match="data" mode="content">
+    <div class="page-head">
+      <h1><xsl:value-of select='mkt:tr("Catalog")'/></h1>
+      <xsl:if test="number(page/total_items) &gt; 0">
+        <p class="summary">
+          <xsl:value-of select='mkt:tr("Showing")'/>
+          <xsl:text> </xsl:text>
+          <xsl:call-template name="number"><xsl:with-param name="value" select="page/first_item"/></xsl:call-template>
+          <xsl:text>–</xsl:text>
+          <xsl:call-template name="number"><xsl:with-param name="value" select="page/last_item"/></xsl:call-template>
+          <xsl:text> </xsl:text>
+          <xsl:value-of select='mkt:tr("of")'/>
+          <xsl:text> </xsl:text>
+          <strong><xsl:call-template name="number"><xsl:with-param name="value" select="page/total_items"/></xsl:call-template></strong>
+          <xsl:text> </xsl:text>
+          <xsl:value-of select='mkt:tr("services")'/>
+        </p>
+      </xsl:if>
+    </div>
+
+    <xsl:apply-templates select="filters" mode="form"/>
+
+    <xsl:choose>
+      <xsl:when test="services/item">
+        <div class="table-wrap" role="region" aria-labelledby="results-caption" tabindex="0">
+          <table class="data-table results">
+            <caption id="results-caption" class="visually-hidden"><xsl:value-of select='mkt:tr("Services")'/></caption>
+            <thead>
+              <tr>
+                <th scope="col"><xsl:value-of select='mkt:tr("Service")'/></th>
+                <th scope="col"><xsl:value-of select='mkt:tr("Category")'/></th>
+                <th scope="col" class="num"><xsl:value-of select='mkt:tr("Context window")'/></th>
+                <th scope="col" class="num"><xsl:value-of select='mkt:tr("Input / 1M tokens")'/></th>
+                <th scope="col" class="num"><xsl:value-of select='mkt:tr("Output / 1M tokens")'/></th>
+                <th scope="col"><xsl:value-of select='mkt:tr("Status")'/></th>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:apply-templates select="services/item" mode="row"/>
+            </tbody>
+          </table>
+        </div>
+      </xsl:when>
+      <xsl:otherwise>
+        <div class="empty-state">
+          <p><xsl:value-of select='mkt:tr("No services match these filters.")'/></p>
+          <p><a href="/services"><xsl:value-of select='mkt:tr("Show all services")'/></a></p>
+        </div>
+      </xsl:otherwise>
+    </xsl:choose>
+
+    <xsl:call-template name="pager"/>
+  </xsl:template>
+
+  <!-- The filter form: plain GET, works without JavaScript. -->
+  <xsl:template match="filters" mode="form">
+    <xsl:variable name="filters" select="."/>
+    <form class="filters" method="get" action="/services">
+      <div class="field">
+        <label for="f-category"><xsl:value-of select='mkt:tr("Category")'/></label>
+        <select id="f-category" name="category">
+          <option value=""><xsl:value-of select='mkt:tr("All categories")'/></option>
+          <xsl:for-each select="../categories/item">
+            <option value="{slug}">
+              <xsl:if test="string(slug) = string($filters/category)">
+                <xsl:attribute name="selected">selected</xsl:attribute>
+              </xsl:if>
+              <xsl:value-of select="name"/>
+              <xsl:text> (</xsl:text>
+              <xsl:call-template name="number"><xsl:with-param name="value" select="count"/></xsl:call-template>
+              <xsl:text>)</xsl:text>
+            </option>
+          </xsl:for-each>
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-sort"><xsl:value-of select='mkt:tr("Sort by")'/></label>
+        <select id="f-sort" name="sort">
+          <xsl:for-each select="../sorts/item">
+            <option value="{value}">
+              <xsl:if test="string(value) = string($filters/sort)">
+                <xsl:attribute name="selected">selected</xsl:attribute>
+              </xsl:if>
+              <xsl:value-of select="label"/>
+            </option>
+          </xsl:for-each>
+        </select>
+      </div>
+      <xsl:if test="normalize-space(q) != ''">
+        <input type="hidden" name="q" value="{q}"/>
+      </xsl:if>
+      <xsl:if test="normalize-space(provider) != ''">
+        <input type="hidden" name="provider" value="{provider}"/>
+      </xsl:if>
+      <div class="field field-submit">
+        <button type="submit" class="button button-primary"><xsl:value-of select='mkt:tr("Apply")'/></button>
+      </div>
+      <xsl:if test="normalize-space(provider) != '' or normalize-space(q) != ''">
+        <p class="active-filters">
+          <xsl:if test="normalize-space(q) != ''">
+            <span class="chip chip-filter">
+              <xsl:value-of select='mkt:tr("Search")'/><xsl:text>: </xsl:text><xsl:value-of select="q"/>
+            </span>
+          </xsl:if>
+          <xsl:if test="normalize-space(provider) != ''">
+            <span class="chip chip-filter">
+              <xsl:value-of select='mkt:tr("Provider")'/><xsl:text>: </xsl:text><xsl:value-of select="provider"/>
+            </span>
+          </xsl:if>
+          <a href="/services"><xsl:value-of select='mkt:tr("Clear filters")'/></a>
+        </p>
+      </xsl:if>
+    </form>
+  </xsl:template>
+
+  <xsl:template match="services/item" mode="row">
+    <tr>
+      <td class="cell-service">
+        <a class="service-name" href="{links/self}"><xsl:value-of select="name"/></a>
+        <span class="provider">
+          <xsl:value-of select="provider/name"/>
+          <xsl:call-template name="verified">
+            <xsl:with-param name="flag" select="provider/verified"/>
+          </xsl:call-template>
+        </span>
+        <xsl:if test="normalize-space(description) != ''">
+          <p class="service-desc"><xsl:value-of select="description"/></p>
+        </xsl:if>
+        <xsl:call-template name="chips">
+          <xsl:with-param name="tags" select="tags/item"/>
+          <xsl:with-param name="max" select="4"/>
+        </xsl:call-template>
+      </td>
+      <td><xsl:value-of select="category/name"/></td>
+      <td class="num">
+        <xsl:call-template name="number"><xsl:with-param name="value" select="context_window"/></xsl:call-template>
+        <xsl:if test="normalize-space(context_window) != ''">
+          <xsl:text> </xsl:text>
+          <span class="unit"><xsl:value-of select='mkt:tr("tokens")'/></span>
+        </xsl:if>
+      </td>
+      <td class="num">
+        <xsl:call-template name="price">
+          <xsl:with-param name="value" select="pricing/input_per_mtok"/>
+          <xsl:with-param name="currency" select="string(pricing/currency)"/>
+        </xsl:call-template>
+      </td>
+      <td class="num">
+        <xsl:call-template name="price">
+          <xsl:with-param name="value" select="pricing/output_per_mtok"/>
+          <xsl:with-param name="currency" select="string(pricing/currency)"/>
+        </xsl:call-template>
+      </td>
+      <td>
+        <xsl:call-template name="badge-status"><xsl:with-param name="status" select="status"/></xsl:call-template>
+      </td>
+    </tr>
+  </xsl:template>
+
+</xsl:stylesheet>
