@@ -1,0 +1,87 @@
+# lib.sh: shell helpers of tests/run (sourced, not run)
+
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+
+# record NAME PASSED FAILED: adds a step's counts to the totals.
+record() {
+	local name=$1 p=$2 f=$3
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+	if [ "$f" -eq 0 ] && [ "$p" -gt 0 ]; then
+		printf '  \033[32mok\033[0m    %-44s %d passed\n' "$name" "$p"
+	else
+		[ "$p" -eq 0 ] && [ "$f" -eq 0 ] && { FAILED=$((FAILED + 1)); f=1; }
+		FAILED_NAMES+=("$name")
+		printf '  \033[31mFAIL\033[0m  %-44s %d passed, %d failed\n' "$name" "$p" "$f"
+	fi
+}
+
+# check NAME COMMAND…: one test that passes when the command succeeds;
+# its output goes to the log and is shown on failure.
+check() {
+	local name=$1 log
+	shift
+	log="$LOGS/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').log"
+	if "$@" >"$log" 2>&1; then
+		record "$name" 1 0
+	else
+		record "$name" 0 1
+		sed 's/^/        /' "$log" | tail -25
+	fi
+}
+
+# node_tests NAME DIR…: runs node's test runner and counts its tests.
+node_tests() {
+	local name=$1 log p f
+	shift
+	log="$LOGS/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').log"
+	node --test --test-reporter=tap "$@" >"$log" 2>&1
+	p=$(grep -E '^# pass ' "$log" | tail -1 | awk '{print $3}')
+	f=$(grep -E '^# fail ' "$log" | tail -1 | awk '{print $3}')
+	record "$name" "${p:-0}" "${f:-0}"
+	if [ "${f:-0}" != 0 ] || [ -z "$p" ]; then
+		grep -E '^not ok|^# Subtest|error:|expected|actual|Error' "$log" | head -40 | sed 's/^/        /'
+	fi
+}
+
+# cunit_tests NAME LOG: counts the tests of a CUnit run summary.
+cunit_tests() {
+	local name=$1 log=$2 line
+	line=$(grep -E '^ +tests +[0-9]' "$log" | tail -1)
+	if [ -z "$line" ]; then
+		record "$name" 0 1
+		tail -20 "$log" | sed 's/^/        /'
+		return
+	fi
+	# "tests  <total>  <ran>  <passed>  <failed>  <inactive>"
+	record "$name" "$(echo "$line" | awk '{print $4}')" "$(echo "$line" | awk '{print $5}')"
+	if [ "$(echo "$line" | awk '{print $5}')" != 0 ]; then
+		grep -B2 -A3 -E 'FAILED|Test:.*FAILED' "$log" | head -30 | sed 's/^/        /'
+	fi
+}
+
+# free_port: a TCP port nobody listens on, from the unprivileged range.
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 30000))
+		if ! ss -Htln 2>/dev/null | awk '{print $4}' | grep -q ":$p\$"; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+# wait_http URL [SECONDS]: until the URL answers 2xx.
+wait_http() {
+	local i
+	for i in $(seq $((${2:-20} * 10))); do
+		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+section() { printf '\n\033[1m%s\033[0m\n' "$*"; }

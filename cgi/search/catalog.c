@@ -72,34 +72,40 @@ static const struct mkt_sql q_list[] = {
 	  LIST_SQL("context_window DESC NULLS LAST, name, id") },
 };
 
-static const struct mkt_sql q_item = { "catalog_item", 1,
-	"SELECT json_build_object("
-	"  'id', s.id, 'slug', s.slug, 'name', s.name,"
-	"  'description', s.description, 'category', s.category,"
-	"  'tags', s.tags, 'status', s.status, 'mode', s.mode,"
-	"  'created_at', s.created_at, 'updated_at', s.updated_at,"
-	"  'provider', json_build_object('slug', p.slug, 'name', p.name,"
-	"     'verified', p.verified, 'homepage', p.homepage),"
-	"  'context_window', v.context_window,"
-	"  'max_output_tokens', v.max_output_tokens,"
-	"  'currency', v.currency,"
-	"  'input_per_mtok', price_text(v.input_price_per_mtok),"
-	"  'output_per_mtok', price_text(v.output_price_per_mtok),"
-	"  'cached_input_per_mtok', price_text(v.cached_input_price_per_mtok),"
-	"  'per_request', price_text(v.price_per_request),"
-	"  'versions', (SELECT coalesce(json_agg(json_build_object("
-	"     'version', sv.version, 'status', sv.status,"
-	"     'published_at', sv.published_at, 'sunset_at', sv.sunset_at,"
-	"     'context_window', sv.context_window,"
-	"     'input_per_mtok', price_text(sv.input_price_per_mtok),"
-	"     'output_per_mtok', price_text(sv.output_price_per_mtok))"
-	"     ORDER BY sv.created_at DESC), '[]')"
-	"     FROM service_versions sv WHERE sv.service_id = s.id"
-	"       AND sv.status <> 'retired'))"
-	" FROM services s JOIN providers p ON p.id = s.provider_id"
-	" LEFT JOIN service_versions v ON v.id = s.current_version_id"
-	" WHERE (s.slug = $1 OR s.id::text = $1)"
-	"   AND s.status IN ('active', 'deprecated')" };
+#define ITEM_SQL(where)							\
+	"SELECT json_build_object("	\
+	"  'id', s.id, 'slug', s.slug, 'name', s.name,"	\
+	"  'description', s.description, 'category', s.category,"	\
+	"  'tags', s.tags, 'status', s.status, 'mode', s.mode,"	\
+	"  'created_at', s.created_at, 'updated_at', s.updated_at,"	\
+	"  'provider', json_build_object('slug', p.slug, 'name', p.name,"	\
+	"     'verified', p.verified, 'homepage', p.homepage),"	\
+	"  'context_window', v.context_window,"	\
+	"  'max_output_tokens', v.max_output_tokens,"	\
+	"  'currency', v.currency,"	\
+	"  'input_per_mtok', price_text(v.input_price_per_mtok),"	\
+	"  'output_per_mtok', price_text(v.output_price_per_mtok),"	\
+	"  'cached_input_per_mtok', price_text(v.cached_input_price_per_mtok),"	\
+	"  'per_request', price_text(v.price_per_request),"	\
+	"  'versions', (SELECT coalesce(json_agg(json_build_object("	\
+	"     'version', sv.version, 'status', sv.status,"	\
+	"     'published_at', sv.published_at, 'sunset_at', sv.sunset_at,"	\
+	"     'context_window', sv.context_window,"	\
+	"     'input_per_mtok', price_text(sv.input_price_per_mtok),"	\
+	"     'output_per_mtok', price_text(sv.output_price_per_mtok))"	\
+	"     ORDER BY sv.created_at DESC), '[]')"	\
+	"     FROM service_versions sv WHERE sv.service_id = s.id"	\
+	"       AND sv.status <> 'retired'))"	\
+	" FROM services s JOIN providers p ON p.id = s.provider_id"	\
+	" LEFT JOIN service_versions v ON v.id = s.current_version_id"	\
+	" WHERE " where							\
+	"   AND s.status IN ('active', 'deprecated')"
+
+/* By slug or by id: two statements so that each uses its index. */
+static const struct mkt_sql q_item_slug = { "catalog_item_slug", 1,
+	ITEM_SQL("s.slug = $1") };
+static const struct mkt_sql q_item_id = { "catalog_item_id", 1,
+	ITEM_SQL("s.id = $1::uuid") };
 
 static struct json_object *
 category_object(struct mkt_req *r, struct json_object *slug)
@@ -388,7 +394,8 @@ catalog_item(struct mkt_req *r)
 		return mkt_failf(r, 404, "not-found",
 		    mkt_tr(r, "no service has the id \"%s\""), id);
 	params[0] = id;
-	if ((res = mkt_db_exec(r, &q_item, params)) == NULL)
+	if ((res = mkt_db_exec(r, mkt_uuid_ok(id) ? &q_item_id :
+	    &q_item_slug, params)) == NULL)
 		return mkt_fail_db(r);
 	if (PQntuples(res) == 0)
 		return mkt_failf(r, 404, "not-found",

@@ -1,0 +1,17 @@
+/* tests.h: the suites of the libmarket unit tests (tests/unit/test-core) */
+#ifndef TESTS_H
+#define TESTS_H
+
+/*
+ * Each t-<area>.c file registers its suite(s) with CUnit.  A failure to
+ * register is left in CU_get_error(), which main() checks.
+ */
+void	add_arena_suite(void);		/* t-arena.c: arena and buffers */
+void	add_text_suite(void);		/* t-text.c: UTF-8, escaping, slugs */
+void	add_request_suite(void);	/* t-request.c: pairs, negotiation */
+void	add_route_suite(void);		/* t-route.c: routes, parameters */
+void	add_render_suite(void);		/* t-render.c: JSON to XML, XSLT */
+void	add_config_suite(void);		/* t-config.c: configuration files */
+void	add_i18n_suite(void);		/* t-i18n.c: languages, catalogs */
+
+#endif /* TESTS_H */
