@@ -308,6 +308,34 @@ meta_add(xmlNodePtr meta, const char *name, const char *val)
 	    strlen(val));
 }
 
+/* The raw query string less any "lang" pair: the language switcher keeps
+ * the rest of the page's address. */
+static const char *
+query_without_lang(struct mkt_req *r)
+{
+	struct mkt_buf	 b;
+	const char	*p = r->query, *out;
+
+	mkt_buf_init(&b);
+	while (*p != '\0') {
+		const char	*e = strchr(p, '&');
+		size_t		 n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n > 0 && !(n >= 4 && strncmp(p, "lang", 4) == 0 &&
+		    (n == 4 || p[4] == '='))) {
+			if (b.len > 0)
+				mkt_buf_putc(&b, '&');
+			mkt_buf_append(&b, p, n);
+		}
+		p += n;
+		if (*p == '&')
+			p++;
+	}
+	out = mkt_arena_strdup(r->arena, b.ptr ? b.ptr : "");
+	mkt_buf_free(&b);
+	return out;
+}
+
 static void
 doc_free(void *p)
 {
@@ -336,6 +364,7 @@ mkt_view_to_xml(struct mkt_req *r, struct json_object *data)
 		meta_add(langs, "item", r->app->langs[i]);
 	meta_add(meta, "path", r->full_path);
 	meta_add(meta, "query", r->query);
+	meta_add(meta, "lang-query", query_without_lang(r));
 	meta_add(meta, "request-id", r->id);
 	meta_add(meta, "static", r->app->static_url);
 	meta_add(meta, "asset-version", PACKAGE_VERSION);

@@ -465,15 +465,21 @@ dispatch(struct mkt_req *r)
 	struct json_object	*errors;
 	enum mkt_match		 m;
 	int			 status;
+	const char		*uri = mkt_req_env(r, "REQUEST_URI");
 
-	if ((status = parse_target(r)) != 0)
-		return status;
-	if (!r->api)
+	/* Format and language first, so that even an error in the path or
+	 * the query is answered in the form and language the client wants. */
+	if (uri != NULL && strncmp(uri, "/api/", 5) == 0)
+		r->fmt = MKT_FMT_JSON;
+	else
 		r->fmt = mkt_negotiate_fmt(mkt_req_header(r, "HTTP_ACCEPT"));
-	if ((status = parse_query(r)) != 0)
-		return status;
 	parse_cookies(r);
 	pick_language(r);
+	if ((status = parse_target(r)) != 0)
+		return status;
+	if ((status = parse_query(r)) != 0)
+		return status;
+	pick_language(r);	/* now with ?lang= */
 	if (r->method == MKT_METHOD__MAX)
 		r->method_name = "?";
 	mkt_buf_init(&allow);

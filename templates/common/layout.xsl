@@ -127,7 +127,9 @@
     <xsl:param name="code"/>
     <xsl:param name="label"/>
     <li>
-      <a href="?lang={$code}" hreflang="{$code}" lang="{$code}">
+      <!-- the same page in the other language, its query kept -->
+      <xsl:variable name="keep" select="string(/page/meta/lang-query)"/>
+      <a href="?{$keep}{substring('&amp;', 1, string-length($keep))}lang={$code}" hreflang="{$code}" lang="{$code}">
         <xsl:if test="$code = $lang">
           <xsl:attribute name="aria-current">true</xsl:attribute>
         </xsl:if>

@@ -73,7 +73,7 @@
         <label for="f-category"><xsl:value-of select='mkt:tr("Category")'/></label>
         <select id="f-category" name="category">
           <option value=""><xsl:value-of select='mkt:tr("All categories")'/></option>
-          <xsl:for-each select="../categories/item">
+          <xsl:for-each select="../categories/item[count &gt; 0 or string(slug) = string($filters/category)]">
             <option value="{slug}">
               <xsl:if test="string(slug) = string($filters/category)">
                 <xsl:attribute name="selected">selected</xsl:attribute>
