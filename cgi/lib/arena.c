@@ -155,8 +155,14 @@ mkt_arena_alloc(struct mkt_arena *a, size_t n)
 	need = (n + ALIGN - 1) & ~(ALIGN - 1);
 	if (b->size - b->used < need) {
 		size = a->first->size;
-		while (size < need)
+		while (size < need) {
+			if (size > SIZE_MAX / 2) {
+				fprintf(stderr, "arena allocation of %zu bytes "
+				    "is too large\n", n);
+				abort();
+			}
 			size *= 2;
+		}
 		b = block_new(size);
 		b->next = a->head;
 		a->head = b;

@@ -1,5 +1,6 @@
 /* render.c: view model to JSON or HTML (XSLT), problems, the response */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -220,11 +221,15 @@ xml_text(struct mkt_buf *b, const char *s, size_t n)
 			continue;
 		}
 		len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-		if (i + len > n || !mkt_utf8_valid(s + i, len) ||
-		    (len == 3 && c == 0xef && (unsigned char)s[i + 1] == 0xbf &&
-		    ((unsigned char)s[i + 2] & 0xfe) == 0xbe)) {
+		if (i + len > n || !mkt_utf8_valid(s + i, len)) {
 			mkt_buf_puts(b, "\xef\xbf\xbd");
-			i++;
+			i++;		/* resynchronise on the next byte */
+			continue;
+		}
+		if (len == 3 && c == 0xef && (unsigned char)s[i + 1] == 0xbf &&
+		    ((unsigned char)s[i + 2] & 0xfe) == 0xbe) {
+			mkt_buf_puts(b, "\xef\xbf\xbd");	/* U+FFFE/FFFF */
+			i += len;
 			continue;
 		}
 		mkt_buf_append(b, s + i, len);
@@ -261,6 +266,20 @@ add_elem(xmlNodePtr parent, const char *key)
 	return e;
 }
 
+/* The shortest "%g" text that reads back as the same double ("1e-05",
+ * "0.1", "19.99"), in the C locale the programs never leave. */
+static void
+shortest_double(char *buf, size_t sz, double d)
+{
+	int	 prec;
+
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sz, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			return;
+	}
+}
+
 /* Fills node with the mapping of one JSON value. */
 void
 mkt_json_to_xml(xmlNodePtr node, struct json_object *v)
@@ -282,9 +301,13 @@ mkt_json_to_xml(xmlNodePtr node, struct json_object *v)
 		add_text(node, num, strlen(num));
 		break;
 	case json_type_double:
+		shortest_double(num, sizeof(num), json_object_get_double(v));
+		add_text(node, num, strlen(num));
+		break;
 	case json_type_string:
+		/* by length: a "\u0000" inside must become U+FFFD, not an end */
 		add_text(node, json_object_get_string(v),
-		    strlen(json_object_get_string(v)));
+		    (size_t)json_object_get_string_len(v));
 		break;
 	case json_type_array:
 		n = json_object_array_length(v);

@@ -51,7 +51,7 @@ pattern_match(const char *pat, const char *const *segs, size_t nsegs,
 		if (i >= nsegs)
 			return false;
 		if (pat[1] == '{') {
-			if (nargs >= MKT_MAX_ROUTE_ARGS)
+			if (nargs >= MKT_MAX_ROUTE_ARGS || segs[i][0] == '\0')
 				return false;
 			args[nargs++] = segs[i];
 		} else if (strlen(segs[i]) != len ||
@@ -80,6 +80,7 @@ mkt_route_find(const struct mkt_route *routes, enum mkt_method m,
 	size_t			 i;
 
 	for (rt = routes; rt->pattern != NULL; rt++) {
+		memset(tmp, 0, sizeof(tmp));
 		if (!pattern_match(rt->pattern, segs, nsegs, tmp))
 			continue;
 		any = true;

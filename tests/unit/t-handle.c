@@ -145,7 +145,7 @@ get(const char *method, const char *uri, const char *extra)
 {
 	struct mkt_worker	 w;
 	struct answer		 a;
-	char			 m[64], u[4200];
+	char			 m[64], u[5100];
 	const char		*env[] = { m, u, "REMOTE_ADDR=127.0.0.1", extra,
 	    NULL };
 
@@ -472,7 +472,7 @@ test_form_body(void)
 static void
 test_query_limits(void)
 {
-	char		 uri[4100];
+	char		 uri[5000];
 	struct answer	 a;
 
 	a = get("GET", "/api/v1/things?n=%zz", NULL);

@@ -543,11 +543,11 @@ test_view_to_xml_builds_page(void)
 	f.r.view_name = "search/list";
 	doc = mkt_view_to_xml(&f.r, data);
 	x = dump_root(doc);
-	fprintf(stderr, "DBG[%s]\n", x);
 	CU_ASSERT_STRING_EQUAL(x, "<page view=\"search/list\" program=\"unit\" "
 	    "lang=\"de\"><meta><lang>de</lang><languages><item>en</item>"
 	    "<item>de</item></languages><path>/services</path>"
-	    "<query>page=2</query><request-id>req-1</request-id>"
+	    "<query>page=2</query><lang-query>page=2</lang-query>"
+	    "<request-id>req-1</request-id>"
 	    "<static>/static</static><asset-version>" PACKAGE_VERSION
 	    "</asset-version><section>services</section>"
 	    "<api>/api/v1/services?page=2</api></meta><data><n>1</n></data>"
@@ -600,6 +600,40 @@ test_view_to_xml_meta_is_escaped(void)
 	free(x);
 	json_object_put(data);
 	fake_req_free(&f);
+}
+
+static void
+test_view_to_xml_lang_query_drops_lang_pairs(void)
+{
+	static const struct {
+		const char	*query;
+		const char	*xml;
+	} t[] = {
+		{ "", "<lang-query/>" },
+		{ "lang=de", "<lang-query/>" },
+		{ "lang", "<lang-query/>" },
+		{ "lang=de&page=2", "<lang-query>page=2</lang-query>" },
+		{ "page=2&lang=en&q=x", "<lang-query>page=2&amp;q=x</lang-query>" },
+		{ "langx=1&language=de&lan=2",
+		  "<lang-query>langx=1&amp;language=de&amp;lan=2</lang-query>" },
+		{ "&&page=2&&lang=de&", "<lang-query>page=2</lang-query>" },
+		{ "q=%3Cb%3E&lang=de", "<lang-query>q=%3Cb%3E</lang-query>" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		struct fake_req		 f;
+		struct json_object	*data = json_object_new_object();
+		char			*x;
+
+		fake_req_init(&f, NULL);
+		f.r.query = t[i].query;
+		x = dump_root(mkt_view_to_xml(&f.r, data));
+		CU_ASSERT_PTR_NOT_NULL(strstr(x, t[i].xml));
+		free(x);
+		json_object_put(data);
+		fake_req_free(&f);
+	}
 }
 
 static void
@@ -1132,6 +1166,7 @@ add_render_suite(void)
 	CU_ADD_TEST(s, test_view_to_xml_builds_page);
 	CU_ADD_TEST(s, test_view_to_xml_error_page_has_no_api_link);
 	CU_ADD_TEST(s, test_view_to_xml_meta_is_escaped);
+	CU_ADD_TEST(s, test_view_to_xml_lang_query_drops_lang_pairs);
 	CU_ADD_TEST(s, test_render_json_view);
 	CU_ADD_TEST(s, test_render_cached_view_text);
 	CU_ADD_TEST(s, test_view_cached_rejects_bad_json_for_html);

@@ -30,6 +30,7 @@ main(void)
 	add_render_suite();
 	add_config_suite();
 	add_i18n_suite();
+	add_handle_suite();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit: could not register the tests: %s\n",
 		    CU_get_error_msg());

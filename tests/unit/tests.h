@@ -13,5 +13,6 @@ void	add_route_suite(void);		/* t-route.c: routes, parameters */
 void	add_render_suite(void);		/* t-render.c: JSON to XML, XSLT */
 void	add_config_suite(void);		/* t-config.c: configuration files */
 void	add_i18n_suite(void);		/* t-i18n.c: languages, catalogs */
+void	add_handle_suite(void);		/* t-handle.c: whole requests, threads */
 
 #endif /* TESTS_H */
