@@ -539,6 +539,29 @@ set_request_id(struct mkt_req *r)
 }
 
 /*
+ * Reads what is left of a body the request did not use (a 405 or 413
+ * answered first).  The web server is still sending it; closing on it
+ * makes lighttpd turn the answer already given into a 500.
+ */
+static void
+drain_body(struct mkt_req *r)
+{
+	const char		*cl = mkt_req_env(r, "CONTENT_LENGTH");
+	unsigned long long	 left;
+	char			 scratch[16384];
+	size_t			 n;
+
+	if (r->body != NULL || cl == NULL || *cl < '0' || *cl > '9')
+		return;
+	left = strtoull(cl, NULL, 10);
+	if (left > 64ULL * 1024 * 1024)
+		return;		/* the server's own limit stops such bodies */
+	while (left > 0 && (n = r->io->read(r->io_ctx, scratch,
+	    left < sizeof(scratch) ? (size_t)left : sizeof(scratch))) > 0)
+		left -= n;
+}
+
+/*
  * The whole life of one request.  Everything it allocates lives in the
  * worker's arena, reset at the end whatever happened.
  */
@@ -573,6 +596,7 @@ mkt_handle(struct mkt_worker *w, const struct mkt_io *io, void *ioctx,
 
 	r.status = dispatch(&r);
 	mkt_render(&r);
+	drain_body(&r);
 
 	ms = mkt_elapsed_ms(&r.t0);
 	mkt_log_access(r.id, r.method_name, r.full_path, r.status,

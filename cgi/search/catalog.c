@@ -24,25 +24,20 @@ const struct mkt_param catalog_list_params[] = {
 };
 
 /*
- * One statement per sort order (so each gets its own plan), each
- * returning the page of services, the total and the category counts as
- * JSON built by PostgreSQL: one round trip, one parse.
+ * One statement per sort order (so each gets its own plan), returning the
+ * page of services, the total and the category counts as JSON built by
+ * PostgreSQL: one round trip, one parse.  Three independent subqueries,
+ * so the page can walk an index and stop after LIMIT rows.
  */
-#define LIST_SQL(order) \
-	"WITH f AS ("							\
-	"  SELECT s.id, s.slug, s.name, s.description, s.category,"	\
-	"         s.tags, s.status, p.slug AS provider_slug,"		\
-	"         p.name AS provider_name, p.verified, v.version,"	\
-	"         v.currency, v.input_price_per_mtok,"			\
-	"         v.output_price_per_mtok, v.context_window,"		\
-	"         v.max_output_tokens"					\
-	"  FROM services s"						\
-	"  JOIN providers p ON p.id = s.provider_id"			\
-	"  LEFT JOIN service_versions v ON v.id = s.current_version_id" \
-	"  WHERE s.status IN ('active', 'deprecated')"			\
-	"    AND ($1::text IS NULL OR s.category = $1)"			\
-	"    AND ($2::text IS NULL OR p.slug = $2))"			\
-	"SELECT (SELECT count(*) FROM f) AS total,"			\
+#define LISTED_WHERE							\
+	" s.status IN ('active', 'deprecated')"				\
+	" AND ($2::text IS NULL OR p.slug = $2)"
+#define LIST_SQL(order)							\
+	"SELECT"							\
+	" (SELECT count(*) FROM services s"				\
+	"   JOIN providers p ON p.id = s.provider_id"			\
+	"   WHERE" LISTED_WHERE						\
+	"     AND ($1::text IS NULL OR s.category = $1)) AS total,"	\
 	" (SELECT coalesce(json_agg(json_build_object("			\
 	"   'id', id, 'slug', slug, 'name', name,"			\
 	"   'description', description, 'category', category,"		\
@@ -53,23 +48,33 @@ const struct mkt_param catalog_list_params[] = {
 	"      'input_per_mtok', price_text(input_price_per_mtok),"	\
 	"      'output_per_mtok', price_text(output_price_per_mtok)),"	\
 	"   'context_window', context_window,"				\
-	"   'max_output_tokens', max_output_tokens)), '[]')"		\
-	"  FROM (SELECT * FROM f ORDER BY " order			\
-	"        LIMIT $3 OFFSET $4) page) AS services,"			\
+	"   'max_output_tokens', max_output_tokens) ORDER BY n), '[]')"	\
+	"  FROM (SELECT s.id, s.slug, s.name, s.description, s.category," \
+	"         s.tags, s.status, p.slug AS provider_slug,"		\
+	"         p.name AS provider_name, p.verified, v.version,"	\
+	"         v.currency, v.input_price_per_mtok,"			\
+	"         v.output_price_per_mtok, v.context_window,"		\
+	"         v.max_output_tokens,"					\
+	"         row_number() OVER (ORDER BY " order ") AS n"		\
+	"    FROM services s"						\
+	"    JOIN providers p ON p.id = s.provider_id"			\
+	"    LEFT JOIN service_versions v ON v.id = s.current_version_id" \
+	"    WHERE" LISTED_WHERE					\
+	"      AND ($1::text IS NULL OR s.category = $1)"		\
+	"    ORDER BY " order " LIMIT $3 OFFSET $4) page) AS services,"	\
 	" (SELECT json_agg(json_build_object('slug', c.slug,"		\
-	"      'count', (SELECT count(*) FROM services s"		\
-	"                JOIN providers p ON p.id = s.provider_id"	\
-	"                WHERE s.category = c.slug"			\
-	"                  AND s.status IN ('active', 'deprecated')"	\
-	"                  AND ($2::text IS NULL OR p.slug = $2)))"	\
-	"      ORDER BY c.position) FROM categories c) AS categories"
+	"      'count', coalesce(k.n, 0)) ORDER BY c.position)"		\
+	"  FROM categories c LEFT JOIN (SELECT s.category, count(*) AS n" \
+	"    FROM services s JOIN providers p ON p.id = s.provider_id"	\
+	"    WHERE" LISTED_WHERE " GROUP BY s.category) k"		\
+	"  ON k.category = c.slug) AS categories"
 
 static const struct mkt_sql q_list[] = {
-	{ "catalog_list_name", 4, LIST_SQL("name, id") },
+	{ "catalog_list_name", 4, LIST_SQL("s.name, s.id") },
 	{ "catalog_list_price", 4,
-	  LIST_SQL("input_price_per_mtok NULLS LAST, name, id") },
+	  LIST_SQL("v.input_price_per_mtok NULLS LAST, s.name, s.id") },
 	{ "catalog_list_context", 4,
-	  LIST_SQL("context_window DESC NULLS LAST, name, id") },
+	  LIST_SQL("v.context_window DESC NULLS LAST, s.name, s.id") },
 };
 
 #define ITEM_SQL(where)							\

@@ -22,6 +22,7 @@ $user_line
 LoadModule mpm_event_module $mods/mod_mpm_event.so
 LoadModule authz_core_module $mods/mod_authz_core.so
 LoadModule alias_module $mods/mod_alias.so
+LoadModule env_module $mods/mod_env.so
 LoadModule mime_module $mods/mod_mime.so
 LoadModule headers_module $mods/mod_headers.so
 LoadModule reqtimeout_module $mods/mod_reqtimeout.so

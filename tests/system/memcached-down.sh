@@ -5,8 +5,10 @@
 set -euo pipefail
 : "${BASE_URL:?}" "${MC_PIDFILE:?}" "${MC_PORT:?}"
 as() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$RUN_USER" -- "$@"; else "$@"; fi; }
-kill "$(cat "$MC_PIDFILE")"
-sleep 0.3
+pid=$(cat "$MC_PIDFILE")
+echo "memcached pid $pid: $(ps -o args= -p "$pid")"
+kill "$pid"
+for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 h=$(curl -s "$BASE_URL/health/search")
 echo "health: $h"
 echo "$h" | grep -q '"status":"degraded"' || exit 1

@@ -79,6 +79,7 @@ struct mem_io {
 	const char	*in;
 	size_t		 inlen, inpos;
 	size_t		 reads;
+	size_t		 out_at_first_read;	/* bytes answered by then */
 	struct mkt_buf	 out;
 };
 
@@ -88,7 +89,8 @@ mem_read(void *ctx, char *buf, size_t n)
 	struct mem_io	*m = ctx;
 	size_t		 k = m->inlen - m->inpos;
 
-	m->reads++;
+	if (m->reads++ == 0)
+		m->out_at_first_read = m->out.len;
 	if (k > n)
 		k = n;
 	memcpy(buf, m->in + m->inpos, k);
@@ -110,6 +112,7 @@ struct answer {
 	char		*head;
 	char		*body;
 	size_t		 reads;
+	size_t		 out_at_first_read;
 };
 
 static void
@@ -124,8 +127,8 @@ static struct answer
 run(struct mkt_worker *w, const char *const *env, const char *body,
     size_t bodylen)
 {
-	struct mem_io	 m = { body, bodylen, 0, 0, { NULL, 0, 0 } };
-	struct answer	 a = { 0, NULL, NULL, 0 };
+	struct mem_io	 m = { body, bodylen, 0, 0, 0, { NULL, 0, 0 } };
+	struct answer	 a = { 0, NULL, NULL, 0, 0 };
 	const char	*sep;
 
 	mkt_handle(w, &mem, &m, (char *const *)env);
@@ -136,6 +139,7 @@ run(struct mkt_worker *w, const char *const *env, const char *body,
 		a.status = atoi(m.out.ptr + 8);
 	}
 	a.reads = m.reads;
+	a.out_at_first_read = m.out_at_first_read;
 	mkt_buf_free(&m.out);
 	return a;
 }
@@ -435,7 +439,9 @@ test_oversized_body_is_refused_before_reading(void)
 	struct answer	 a = post("application/json", "{}", 2, "20000000");
 
 	CU_ASSERT_EQUAL(a.status, 413);
-	CU_ASSERT_EQUAL(a.reads, 0);
+	/* answered in full before a byte of the body was read (the rest is
+	 * only drained afterwards, for the web server's sake) */
+	CU_ASSERT(a.reads == 0 || a.out_at_first_read > 0);
 	answer_free(&a);
 	a = post("application/json", "{}", 2, "-5");
 	CU_ASSERT_EQUAL(a.status, 400);
