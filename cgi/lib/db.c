@@ -99,8 +99,9 @@ mkt_db_exec(struct mkt_req *r, const struct mkt_sql *q,
 	struct mkt_worker	*w = r->worker;
 	PGresult		*res;
 	ExecStatusType		 st;
-	int			 attempt;
 	const char		*state;
+	bool			 lost = false;
+	int			 attempt;
 
 	w->sqlstate[0] = '\0';
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -112,21 +113,27 @@ mkt_db_exec(struct mkt_req *r, const struct mkt_sql *q,
 			mkt_arena_defer(r->arena, pq_clear, res);
 			return res;
 		}
-		if (PQstatus(w->pg) == CONNECTION_BAD && !w->in_tx &&
-		    attempt == 0) {
+		/* Lost: no SQLSTATE (the socket failed), connection errors
+		 * (08xxx) or the server going away (57P01-57P05). */
+		state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		lost = PQstatus(w->pg) == CONNECTION_BAD || state == NULL ||
+		    strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0;
+		if (lost && !w->in_tx && attempt == 0) {
 			PQclear(res);
-			mkt_log_warn(r, "database connection lost; "
-			    "reconnecting");
+			mkt_log_warn(r, "database connection lost; reconnecting");
+			forget_prepared(w);
+			PQreset(w->pg);
 			continue;
 		}
 		break;
 	}
-	if (PQstatus(w->pg) == CONNECTION_BAD)
+	if (lost)
 		w->db_down = true;
 	state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	snprintf(w->sqlstate, sizeof(w->sqlstate), "%s", state ? state : "");
 	mkt_log_error(r, "statement %s failed (SQLSTATE %s): %s", q->name,
-	    w->sqlstate, res ? PQresultErrorMessage(res) : PQerrorMessage(w->pg));
+	    w->sqlstate[0] ? w->sqlstate : "none", res ?
+	    PQresultErrorMessage(res) : PQerrorMessage(w->pg));
 	PQclear(res);
 	return NULL;
 }
