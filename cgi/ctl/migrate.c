@@ -195,8 +195,9 @@ ctl_partitions(struct ctl *c, int argc, char **argv)
 	    "date_trunc('month', now())::date, $1::integer + 1)", 1, params);
 	if (res == NULL)
 		return 1;
-	ctl_progress(c, "%s new usage partition(s) created\n",
-	    PQgetvalue(res, 0, 0));
+	if (!c->quiet)
+		printf("%s new usage partition(s) created\n",
+		    PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
