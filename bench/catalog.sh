@@ -59,7 +59,7 @@ echo
 echo "resident memory of the FastCGI processes (kB; private = not shared with other processes):"
 printf '%-14s %8s %8s %8s\n' program rss private pss
 for p in $(pgrep -f 'libexec/llm-marketplace/mkt-' | sort -n); do
-	name=$(basename "$(readlink /proc/$p/exe)")
+	name=$(basename "$(readlink /proc/$p/exe)" | sed "s/ (deleted)//")
 	awk -v n="$name" '/^Rss:/{r=$2} /^Pss:/{s=$2} /^Private_(Clean|Dirty):/{v+=$2}
 	    END {printf "%-14s %8d %8d %8d\n", n, r, v, s}' /proc/$p/smaps_rollup
 done

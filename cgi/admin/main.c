@@ -1,16 +1,55 @@
-/* main.c: mkt-admin, approvals, policies, users, audit (admin role) */
-#include "market.h"
+/* main.c: mkt-admin: sign-in and accounts now; approvals, policies,
+ * users and the audit trail next */
+#include <json-c/json.h>
+#include <libpq-fe.h>
 
-/* Needs the admin role: the core answers 401 until accounts exist. */
+#include "market.h"
+#include "admin.h"
+
+static const struct mkt_sql q_overview = { "admin_overview", 0,
+	"SELECT json_build_object("
+	" 'users', (SELECT count(*) FROM users),"
+	" 'organizations', (SELECT count(*) FROM organizations),"
+	" 'providers', (SELECT count(*) FROM providers),"
+	" 'sessions_active', (SELECT count(*) FROM sessions"
+	"    WHERE revoked_at IS NULL AND idle_expires_at > now()"
+	"      AND expires_at > now()),"
+	" 'services', (SELECT coalesce(json_agg(json_build_object("
+	"    'status', status, 'count', n) ORDER BY n DESC), '[]')"
+	"    FROM (SELECT status, count(*) AS n FROM services"
+	"          GROUP BY status) s))" };
+
+/* GET /admin: counts an administrator checks first. */
 static int
 overview(struct mkt_req *r)
 {
-	return mkt_fail(r, 500, "internal-error", NULL);
+	struct json_object	*v, *o;
+	PGresult		*res;
+
+	if ((res = mkt_db_exec(r, &q_overview, NULL)) == NULL)
+		return mkt_fail_db(r);
+	if ((o = json_tokener_parse(PQgetvalue(res, 0, 0))) == NULL)
+		return mkt_fail(r, 500, "internal-error", NULL);
+	v = mkt_view(r, NULL);
+	json_object_object_add(v, "overview", o);
+	return 200;
 }
 
 static const struct mkt_route routes[] = {
-	{ MKT_GET, "/admin", MKT_FMT_BOTH, MKT_ROLE_ADMIN, overview, NULL,
-	  "admin", NULL },
+	{ MKT_GET, "/login", MKT_FMT_HTML, MKT_ROLE_ANON, login_page,
+	  "admin/login", NULL, login_params },
+	{ MKT_POST, "/login", MKT_FMT_HTML, MKT_ROLE_ANON, login_submit,
+	  "admin/login", NULL, login_params },
+	{ MKT_POST, "/logout", MKT_FMT_BOTH, MKT_ROLE_USER, logout_submit,
+	  NULL, NULL, NULL },
+	{ MKT_GET, "/account", MKT_FMT_BOTH, MKT_ROLE_USER, account_page,
+	  "admin/account", NULL, NULL },
+	{ MKT_GET, "/account/export", MKT_FMT_JSON, MKT_ROLE_USER,
+	  account_export, NULL, NULL, NULL },
+	{ MKT_POST, "/account/sessions/{id}/revoke", MKT_FMT_BOTH,
+	  MKT_ROLE_USER, session_revoke, NULL, NULL, NULL },
+	{ MKT_GET, "/admin", MKT_FMT_BOTH, MKT_ROLE_ADMIN, overview,
+	  "admin/overview", "admin", NULL },
 	{ MKT_GET, "/health/admin", MKT_FMT_JSON, MKT_ROLE_ANON, mkt_health,
 	  NULL, NULL, NULL },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
@@ -18,7 +57,7 @@ static const struct mkt_route routes[] = {
 
 static const struct mkt_program program = {
 	"admin",
-	"Serves administrators: approvals, policies, users, audit trail",
+	"Serves sign-in, accounts and administration",
 	routes
 };
 

@@ -15,7 +15,9 @@ struct ctl {
 int	 ctl_migrate(struct ctl *, int argc, char **argv);
 int	 ctl_import(struct ctl *, int argc, char **argv);
 int	 ctl_create_admin(struct ctl *, int argc, char **argv);
+int	 ctl_create_user(struct ctl *, int argc, char **argv);
 int	 ctl_partitions(struct ctl *, int argc, char **argv);
+int	 ctl_audit_verify(struct ctl *, int argc, char **argv);
 
 /* Runs a parameterised statement; prints the error and returns NULL on
  * failure.  The caller PQclear()s a non-NULL result. */

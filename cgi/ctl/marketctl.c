@@ -1,4 +1,5 @@
-/* marketctl.c: the operator's command-line tool (migrate, import, admin) */
+/* marketctl.c: the operator's command-line tool (migrate, import, admin,
+ * audit) */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +25,17 @@ static const struct {
 	{ "create-admin", ctl_create_admin,
 	  "create-admin --email E --name N [--password-file F]\n"
 	  "                          create or update an administrator" },
+	{ "create-user", ctl_create_user,
+	  "create-user --email E --name N [--roles R,R] [--org SLUG]\n"
+	  "            [--password-file F]\n"
+	  "                          create or update an account (roles:\n"
+	  "                          consumer, provider, admin, auditor)" },
 	{ "partitions", ctl_partitions,
 	  "partitions [--months N] create the monthly usage partitions ahead\n"
 	  "                          (run monthly from cron)" },
+	{ "audit-verify", ctl_audit_verify,
+	  "audit-verify            recompute the audit hash chain; exit 1 and\n"
+	  "                          name the first bad seq when it is broken" },
 };
 
 static void
@@ -41,12 +50,13 @@ usage(FILE *f)
 	fprintf(f, "\noptions:\n"
 	    "  -c, --config FILE      configuration file (default %s)\n"
 	    "  -d, --database STR     libpq connection string (default: the\n"
-	    "                         configuration's \"database\")\n"
+	    "                         configuration's \"owner_database\", the\n"
+	    "                         owner of the tables, else \"database\")\n"
 	    "  -q, --quiet            print only errors\n"
 	    "  -V, --version          print the version and exit\n"
 	    "  -h, --help             print this help and exit\n\n"
-	    "The environment variables MKT_DATABASE, MKT_SQL_DIR and "
-	    "MKT_CONFIG\noverride the configuration.\n",
+	    "The environment variables MKT_OWNER_DATABASE, MKT_DATABASE, "
+	    "MKT_SQL_DIR and\nMKT_CONFIG override the configuration.\n",
 	    mkt_config_path_default());
 }
 
@@ -159,7 +169,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "marketctl: %s\n", err);
 		return 1;
 	}
+	/* Migrations need the owner of the tables; the programs connect as
+	 * a role that may not even change the audit log. */
 	if (database == NULL)
+		database = mkt_config_str(cfg, "owner_database", NULL);
+	if (database == NULL || *database == '\0')
 		database = mkt_config_str(cfg, "database", "dbname=marketplace");
 	c.sql_dir = mkt_config_str(cfg, "sql_dir", SQLDIR);
 	c.pg = PQconnectdb(database);

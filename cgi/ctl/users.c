@@ -5,31 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include <openssl/crypto.h>
 
 #include "ctl.h"
-
-/* OWASP's 2023 guidance for PBKDF2-HMAC-SHA256; stored with the hash so
- * it can be raised later without invalidating existing passwords. */
-#define PBKDF2_ITERATIONS	600000
-
-static bool
-hash_password(const char *pw, struct mkt_buf *out)
-{
-	unsigned char	 salt[16], dk[32];
-	unsigned char	 b64salt[32], b64dk[48];
-
-	mkt_random_bytes(salt, sizeof(salt));
-	if (PKCS5_PBKDF2_HMAC(pw, (int)strlen(pw), salt, sizeof(salt),
-	    PBKDF2_ITERATIONS, EVP_sha256(), sizeof(dk), dk) != 1)
-		return false;
-	EVP_EncodeBlock(b64salt, salt, sizeof(salt));
-	EVP_EncodeBlock(b64dk, dk, sizeof(dk));
-	mkt_buf_printf(out, "pbkdf2-sha256$%d$%s$%s", PBKDF2_ITERATIONS,
-	    b64salt, b64dk);
-	OPENSSL_cleanse(dk, sizeof(dk));
-	return true;
-}
 
 static char *
 read_password(const char *file)
@@ -48,24 +26,55 @@ read_password(const char *file)
 	return mkt_xstrdup(line);
 }
 
+/* "consumer,provider" to a PostgreSQL array literal, checking names. */
+static bool
+roles_literal(const char *list, struct mkt_buf *out)
+{
+	static const char *const known[] = { "consumer", "provider", "admin",
+	    "auditor", NULL };
+	const char	*p = list;
+	size_t		 n, k;
+
+	mkt_buf_putc(out, '{');
+	while (*p != '\0') {
+		n = strcspn(p, ",");
+		for (k = 0; known[k] != NULL; k++)
+			if (strlen(known[k]) == n && strncmp(p, known[k], n) == 0)
+				break;
+		if (known[k] == NULL)
+			return false;
+		mkt_buf_printf(out, "%s%s", out->len > 1 ? "," : "", known[k]);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	mkt_buf_putc(out, '}');
+	return out->len > 2;
+}
+
 /*
- * create-admin --email E --name N [--password-file F|-]
- * Creates the account or adds the admin role to it.  Without a password
- * file a random password is generated and printed once.
+ * create-user --email E --name N [--roles R,R] [--org SLUG]
+ *             [--password-file F|-]
+ * Creates the account or updates its name, roles, organisation and
+ * password.  Without a password file a random password is generated and
+ * printed once.  create-admin is the same with --roles admin.
  */
-int
-ctl_create_admin(struct ctl *c, int argc, char **argv)
+static int
+create_user(struct ctl *c, int argc, char **argv, const char *default_roles)
 {
 	static const struct option longopts[] = {
 		{ "email",	   required_argument, NULL, 'e' },
 		{ "name",	   required_argument, NULL, 'n' },
+		{ "roles",	   required_argument, NULL, 'r' },
+		{ "org",	   required_argument, NULL, 'o' },
 		{ "password-file", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*email = NULL, *name = NULL, *pwfile = NULL;
-	const char	*params[3];
+	const char	*roles = default_roles, *org = NULL;
+	const char	*params[5];
 	char		*pw = NULL, generated[33];
-	struct mkt_buf	 hash;
+	struct mkt_buf	 hash, rl;
 	PGresult	*res;
 	int		 ch, rc = 0;
 
@@ -74,29 +83,49 @@ ctl_create_admin(struct ctl *c, int argc, char **argv)
 		switch (ch) {
 		case 'e': email = optarg; break;
 		case 'n': name = optarg; break;
+		case 'r': roles = optarg; break;
+		case 'o': org = optarg; break;
 		case 'p': pwfile = optarg; break;
 		default:
-			fprintf(stderr, "usage: marketctl create-admin --email "
-			    "E --name N [--password-file F]\n");
+			fprintf(stderr, "usage: marketctl %s --email E --name N "
+			    "[--roles R,R] [--org SLUG] [--password-file F]\n",
+			    argv[0]);
 			return 2;
 		}
 	}
+	mkt_buf_init(&rl);
 	if (email == NULL || name == NULL || strchr(email, '@') == NULL ||
-	    !mkt_text_clean(name, strlen(name)) || strlen(name) > 200) {
-		fprintf(stderr, "marketctl: create-admin needs --email with an "
-		    "address and --name (at most 200 characters)\n");
+	    strlen(email) > 254 || !mkt_text_clean(email, strlen(email)) ||
+	    !mkt_text_clean(name, strlen(name)) || strlen(name) > 200 ||
+	    strpbrk(name, "\t\r\n") != NULL) {
+		fprintf(stderr, "marketctl: %s needs --email with an address "
+		    "and --name (at most 200 characters)\n", argv[0]);
+		return 2;
+	}
+	if (!roles_literal(roles, &rl)) {
+		fprintf(stderr, "marketctl: --roles takes consumer, provider, "
+		    "admin and auditor, comma-separated\n");
+		mkt_buf_free(&rl);
+		return 2;
+	}
+	if (org != NULL && !mkt_slug_ok(org, 64)) {
+		fprintf(stderr, "marketctl: --org takes an organisation slug "
+		    "(lower-case letters, digits, '-')\n");
+		mkt_buf_free(&rl);
 		return 2;
 	}
 	if (pwfile != NULL) {
 		if ((pw = read_password(pwfile)) == NULL) {
 			fprintf(stderr, "marketctl: could not read the password "
 			    "file \"%s\"\n", pwfile);
+			mkt_buf_free(&rl);
 			return 1;
 		}
 		if (strlen(pw) < 12) {
 			fprintf(stderr, "marketctl: the password must have at "
 			    "least 12 characters\n");
 			free(pw);
+			mkt_buf_free(&rl);
 			return 2;
 		}
 	} else {
@@ -104,27 +133,32 @@ ctl_create_admin(struct ctl *c, int argc, char **argv)
 		pw = mkt_xstrdup(generated);
 	}
 	mkt_buf_init(&hash);
-	if (!hash_password(pw, &hash)) {
-		fprintf(stderr, "marketctl: could not hash the password\n");
-		rc = 1;
-		goto out;
-	}
+	mkt_password_hash(pw, &hash);
 	params[0] = email;
 	params[1] = name;
 	params[2] = hash.ptr;
-	res = ctl_exec(c, "INSERT INTO users (email, display_name, "
-	    "password_hash, roles) VALUES ($1, $2, $3, '{admin}') "
-	    "ON CONFLICT (lower(email)) DO UPDATE SET "
-	    "display_name = EXCLUDED.display_name, "
-	    "password_hash = EXCLUDED.password_hash, "
-	    "roles = (SELECT array_agg(DISTINCT r) FROM unnest("
-	    "users.roles || '{admin}'::text[]) r), updated_at = now() "
-	    "RETURNING id", 3, params);
+	params[3] = rl.ptr;
+	params[4] = org;
+	/* An unknown organisation slug is created with the slug as name. */
+	res = ctl_exec(c, "WITH o AS ("
+	    "  INSERT INTO organizations (slug, name) SELECT $5::text, $5::text"
+	    "  WHERE $5::text IS NOT NULL ON CONFLICT (slug) DO UPDATE"
+	    "  SET slug = EXCLUDED.slug RETURNING id)"
+	    " INSERT INTO users (email, display_name, password_hash, roles,"
+	    "  organization_id) VALUES ($1, $2, $3, $4::text[],"
+	    "  (SELECT id FROM o))"
+	    " ON CONFLICT (lower(email)) DO UPDATE SET"
+	    "  display_name = EXCLUDED.display_name,"
+	    "  password_hash = EXCLUDED.password_hash,"
+	    "  roles = EXCLUDED.roles,"
+	    "  organization_id = coalesce(EXCLUDED.organization_id,"
+	    "    users.organization_id), updated_at = now()"
+	    " RETURNING id", 5, params);
 	if (res == NULL) {
 		rc = 1;
 		goto out;
 	}
-	printf("administrator %s (%s) ready, id %s\n", email, name,
+	printf("user %s (%s, %s) ready, id %s\n", email, name, rl.ptr,
 	    PQgetvalue(res, 0, 0));
 	if (pwfile == NULL)
 		printf("generated password (shown once): %s\n", pw);
@@ -133,5 +167,18 @@ out:
 	OPENSSL_cleanse(pw, strlen(pw));
 	free(pw);
 	mkt_buf_free(&hash);
+	mkt_buf_free(&rl);
 	return rc;
+}
+
+int
+ctl_create_user(struct ctl *c, int argc, char **argv)
+{
+	return create_user(c, argc, argv, "consumer");
+}
+
+int
+ctl_create_admin(struct ctl *c, int argc, char **argv)
+{
+	return create_user(c, argc, argv, "admin");
 }

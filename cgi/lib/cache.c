@@ -106,6 +106,37 @@ mkt_cache_ping(struct mkt_req *r, double *ms)
 	return MKT_OK;
 }
 
+enum mkt_err
+mkt_cache_delete(struct mkt_req *r, const char *key)
+{
+	memcached_st		*mc = handle(r);
+	memcached_return_t	 rc;
+	char			 k[80];
+
+	if (mc == NULL)
+		return MKT_ECACHE;
+	make_key(k, key);
+	rc = memcached_delete(mc, k, strlen(k), 0);
+	return (rc == MEMCACHED_SUCCESS || rc == MEMCACHED_NOTFOUND) ?
+	    MKT_OK : MKT_ECACHE;
+}
+
+/* Atomic counter: created at 1 with the TTL when missing (memcached's
+ * own increment, so concurrent workers never lose a count). */
+enum mkt_err
+mkt_cache_incr(struct mkt_req *r, const char *key, time_t ttl,
+    uint64_t *value)
+{
+	memcached_st	*mc = handle(r);
+	char		 k[80];
+
+	if (mc == NULL)
+		return MKT_ECACHE;
+	make_key(k, key);
+	return memcached_increment_with_initial(mc, k, strlen(k), 1, 1, ttl,
+	    value) == MEMCACHED_SUCCESS ? MKT_OK : MKT_ECACHE;
+}
+
 void
 mkt_cache_close(struct mkt_worker *w)
 {

@@ -96,6 +96,10 @@ struct _xmlDoc *mkt_view_to_xml(struct mkt_req *, struct json_object *);
 void	 mkt_json_to_xml(struct _xmlNode *, struct json_object *);
 const char *mkt_status_text(int);
 
+/* oidc.c */
+int	 mkt_oidc_authenticate(struct mkt_req *, const char *token);
+void	 mkt_oidc_cleanup(void);
+
 /* db.c, cache.c */
 void	 mkt_db_close(struct mkt_worker *);
 void	 mkt_db_request_end(struct mkt_worker *);

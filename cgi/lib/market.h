@@ -163,7 +163,9 @@ enum mkt_fmt { MKT_FMT_HTML = 1, MKT_FMT_JSON = 2 };
 
 /* Roles a route may require; a later issue attaches users to them. */
 enum mkt_role {
-	MKT_ROLE_ANON, MKT_ROLE_CONSUMER, MKT_ROLE_PROVIDER, MKT_ROLE_ADMIN,
+	MKT_ROLE_ANON,		/* anyone */
+	MKT_ROLE_USER,		/* any signed-in user */
+	MKT_ROLE_CONSUMER, MKT_ROLE_PROVIDER, MKT_ROLE_ADMIN,
 	MKT_ROLE_AUDITOR, MKT_ROLE__MAX
 };
 
@@ -192,6 +194,17 @@ struct mkt_pval {
 	bool		 present;
 	int64_t		 i;
 	const char	*s;
+};
+
+/* The signed-in user of a request (auth.c); NULL for anonymous ones. */
+struct mkt_user {
+	const char	*id;		/* users.id (uuid) */
+	const char	*email;
+	const char	*name;
+	const char	*org_id;	/* NULL when in no organisation */
+	unsigned	 roles;		/* 1u << enum mkt_role, for each role */
+	const char	*session;	/* hash of the session token, or NULL */
+	const char	*csrf;		/* the session's CSRF token, or NULL */
 };
 
 struct mkt_req;
@@ -252,6 +265,8 @@ struct mkt_req {
 	size_t			 body_len;
 	struct json_object	*json;		/* parsed JSON body */
 
+	const struct mkt_user	*user;		/* NULL: anonymous */
+
 	const struct mkt_route	*route;
 	const char		*route_args[MKT_MAX_ROUTE_ARGS];
 	struct mkt_pval		 params[MKT_MAX_PARAMS];
@@ -282,6 +297,7 @@ const char *mkt_tr(const struct mkt_req *, const char *msgid) MKT_FORMAT_ARG(2);
 
 void	 mkt_header(struct mkt_req *, const char *name, const char *fmt, ...)
 	    MKT_PRINTF(3, 4);
+void	 mkt_headers_clear(struct mkt_req *);
 struct json_object *mkt_view(struct mkt_req *, const char *view);
 enum mkt_err mkt_view_cached(struct mkt_req *, const char *json, size_t len);
 char	*mkt_link(struct mkt_req *, const char *fmt, ...) MKT_PRINTF(2, 3);
@@ -312,12 +328,41 @@ bool	 mkt_db_bool(const PGresult *, int row, const char *col);
 bool	 mkt_db_isnull(const PGresult *, int row, const char *col);
 enum mkt_err mkt_db_ping(struct mkt_req *, double *ms);
 
+/* ---- identity (auth.c): passwords, sessions, CSRF, roles ---- */
+
+void	 mkt_password_hash(const char *pw, struct mkt_buf *out);
+bool	 mkt_password_verify(const char *pw, const char *stored);
+bool	 mkt_has_role(const struct mkt_user *, enum mkt_role);
+const char *mkt_role_name(enum mkt_role);
+bool	 mkt_https(const struct mkt_req *);
+int	 mkt_authenticate(struct mkt_req *);
+unsigned mkt_auth_roles(const char *list);
+enum mkt_err mkt_session_start(struct mkt_req *, const char *user_id);
+enum mkt_err mkt_session_revoke(struct mkt_req *, const char *session_id,
+	    const char *user_id);
+void	 mkt_session_clear_cookie(struct mkt_req *);
+const char *mkt_csrf_token(struct mkt_req *);
+bool	 mkt_csrf_ok(struct mkt_req *);
+int	 mkt_login_throttle(struct mkt_req *, const char *email, bool failed);
+
+/* ---- the audit trail (audit.c) ----
+ * Appends one row to the hash-chained audit log inside the caller's open
+ * transaction (mkt_db_begin), so that the change and its record commit
+ * or roll back together.  The actor, request id, client address and user
+ * agent come from the request.  details must hold no secrets. */
+enum mkt_err mkt_audit(struct mkt_req *, const char *action,
+	    const char *resource_type, const char *resource_id,
+	    struct json_object *details);
+
 /* ---- memcached: only what can be rebuilt ---- */
 
 char	*mkt_cache_get(struct mkt_req *, const char *key, size_t *len);
 enum mkt_err mkt_cache_set(struct mkt_req *, const char *key,
 	    const char *val, size_t len, time_t ttl);
 enum mkt_err mkt_cache_ping(struct mkt_req *, double *ms);
+enum mkt_err mkt_cache_delete(struct mkt_req *, const char *key);
+enum mkt_err mkt_cache_incr(struct mkt_req *, const char *key, time_t ttl,
+	    uint64_t *value);
 
 /* ---- the catalog's vocabulary (vocab.c) ---- */
 
@@ -326,6 +371,9 @@ const char *mkt_capability_name(const struct mkt_req *, const char *slug);
 const char *mkt_mode_name(const struct mkt_req *, const char *slug);
 
 /* ---- programs ---- */
+
+/* A route whose capability arrives later: 501 with a message naming it. */
+int	 mkt_not_yet(struct mkt_req *);
 
 int	 mkt_main(int argc, char **argv, const struct mkt_program *);
 long	 mkt_setting_long(const struct mkt_req *, const char *key, long def,

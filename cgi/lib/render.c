@@ -60,6 +60,8 @@ static const struct {
 	{ "invalid-utf8",		N_("Invalid text encoding") },
 	{ "unauthenticated",		N_("Sign-in required") },
 	{ "forbidden",			N_("Forbidden") },
+	{ "csrf",			N_("Form expired") },
+	{ "too-many-requests",		N_("Too many attempts") },
 	{ "not-found",			N_("Not found") },
 	{ "method-not-allowed",		N_("Method not allowed") },
 	{ "payload-too-large",		N_("Request too large") },
@@ -67,6 +69,7 @@ static const struct {
 	{ "unsupported-media-type",	N_("Unsupported media type") },
 	{ "service-unavailable",	N_("Service unavailable") },
 	{ "internal-error",		N_("Internal error") },
+	{ "not-implemented",		N_("Not available yet") },
 };
 
 static void
@@ -164,6 +167,22 @@ mkt_header(struct mkt_req *r, const char *name, const char *fmt, ...)
 		return;
 	}
 	mkt_buf_printf(&r->headers, "%s: %s\r\n", name, v);
+}
+
+/* Forgets the headers a handler set (e.g. a cookie for a session whose
+ * transaction then failed). */
+void
+mkt_headers_clear(struct mkt_req *r)
+{
+	mkt_buf_reset(&r->headers);
+}
+
+/* Routes of capabilities still to come answer honestly with 501. */
+int
+mkt_not_yet(struct mkt_req *r)
+{
+	return mkt_fail(r, 501, "not-implemented",
+	    mkt_tr(r, "this part of the marketplace is not available yet"));
 }
 
 /* A link to this program's resource, under /api/v1 for API answers. */
@@ -399,6 +418,19 @@ mkt_view_to_xml(struct mkt_req *r, struct json_object *data)
 		    "/api/v1%s%s%s", r->path, *r->query ? "?" : "", r->query));
 	else
 		meta_add(meta, "api", "");
+	if (r->user != NULL) {
+		xmlNodePtr	 user = xmlNewChild(meta, NULL, BAD_CAST "user",
+		    NULL), roles;
+		int		 k;
+
+		meta_add(user, "name", r->user->name ? r->user->name : "");
+		meta_add(user, "email", r->user->email ? r->user->email : "");
+		roles = xmlNewChild(user, NULL, BAD_CAST "roles", NULL);
+		for (k = MKT_ROLE_CONSUMER; k < MKT_ROLE__MAX; k++)
+			if (r->user->roles & (1u << k))
+				meta_add(roles, "item", mkt_role_name(k));
+		meta_add(meta, "csrf", r->user->csrf ? r->user->csrf : "");
+	}
 	mkt_json_to_xml(xmlNewChild(root, NULL, BAD_CAST "data", NULL), data);
 	return doc;
 }

@@ -508,10 +508,37 @@ dispatch(struct mkt_req *r)
 		r->fmt = (rt->formats & MKT_FMT_HTML) ? MKT_FMT_HTML :
 		    MKT_FMT_JSON;
 	r->route = rt;
+	if ((status = mkt_authenticate(r)) != 0)
+		return status;
+	if (!mkt_has_role(r->user, rt->role)) {
+		if (r->user != NULL)
+			return mkt_fail(r, 403, "forbidden",
+			    mkt_tr(r, "your account does not have the role "
+			    "this page needs"));
+		if (r->fmt == MKT_FMT_HTML && (r->method == MKT_GET ||
+		    r->method == MKT_HEAD)) {
+			struct mkt_buf	 next;
+
+			mkt_buf_init(&next);
+			mkt_buf_puts(&next, "/login?next=");
+			mkt_esc_url(&next, r->full_path);
+			mkt_redirect(r, 303, mkt_arena_strdup(r->arena,
+			    next.ptr));
+			mkt_buf_free(&next);
+			return 303;
+		}
+		return mkt_fail(r, 401, "unauthenticated",
+		    mkt_tr(r, "sign in to use this page"));
+	}
 	if (r->method == MKT_POST || r->method == MKT_PUT ||
-	    r->method == MKT_PATCH || r->method == MKT_DELETE)
+	    r->method == MKT_PATCH || r->method == MKT_DELETE) {
 		if ((status = parse_body(r)) != 0)
 			return status;
+		if (!mkt_csrf_ok(r))
+			return mkt_fail(r, 403, "csrf",
+			    mkt_tr(r, "this form has expired or did not come "
+			    "from this site; reload the page and try again"));
+	}
 	errors = mkt_json_own(r, json_object_new_array());
 	if (mkt_params_validate(r, errors) != MKT_OK) {
 		status = mkt_fail(r, 400, "invalid-parameter",
@@ -519,9 +546,6 @@ dispatch(struct mkt_req *r)
 		r->problem_extra = errors;
 		return status;
 	}
-	if (rt->role != MKT_ROLE_ANON)
-		return mkt_fail(r, 401, "unauthenticated",
-		    mkt_tr(r, "sign in to use this page"));
 	r->view_name = rt->view;
 	return rt->handler(r);
 }

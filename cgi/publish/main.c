@@ -45,17 +45,10 @@ providers(struct mkt_req *r)
 	return 200;
 }
 
-/* GET /publish: the provider's workspace; needs the provider role. */
-static int
-workspace(struct mkt_req *r)
-{
-	return mkt_fail(r, 500, "internal-error", NULL);	/* unreachable */
-}
-
 static const struct mkt_route routes[] = {
 	{ MKT_GET, "/providers", MKT_FMT_BOTH, MKT_ROLE_ANON, providers,
 	  "publish/providers", "publish", NULL },
-	{ MKT_GET, "/publish", MKT_FMT_BOTH, MKT_ROLE_PROVIDER, workspace,
+	{ MKT_GET, "/publish", MKT_FMT_BOTH, MKT_ROLE_PROVIDER, mkt_not_yet,
 	  NULL, "publish", NULL },
 	{ MKT_GET, "/health/publish", MKT_FMT_JSON, MKT_ROLE_ANON, mkt_health,
 	  NULL, NULL, NULL },

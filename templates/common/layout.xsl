@@ -53,7 +53,14 @@
 
   <xsl:template name="site-header">
     <header class="site-header">
-      <div class="container header-inner">
+      <!-- is-signed-in / is-signed-out let the stylesheet arrange the header around the user area -->
+      <xsl:variable name="account-state">
+        <xsl:choose>
+          <xsl:when test="/page/meta/user"> is-signed-in</xsl:when>
+          <xsl:when test="string($meta/path) != '/login'"> is-signed-out</xsl:when>
+        </xsl:choose>
+      </xsl:variable>
+      <div class="container header-inner{$account-state}">
         <a class="brand" href="/services">
           <img class="brand-logo" src="{$static}/img/logo.svg" width="32" height="32" alt=""/>
           <span class="brand-name"><xsl:value-of select='mkt:tr("LLM Marketplace")'/></span>
@@ -105,8 +112,55 @@
             </xsl:call-template>
           </ul>
         </nav>
+        <xsl:call-template name="user-area"/>
       </div>
     </header>
+  </xsl:template>
+
+  <!-- The signed-in user (a link to the account page and a sign-out form), or a sign-in link that
+       comes back to this page (none on the sign-in page itself). -->
+  <xsl:template name="user-area">
+    <xsl:variable name="user" select="/page/meta/user"/>
+    <xsl:choose>
+      <xsl:when test="$user">
+        <xsl:variable name="display">
+          <xsl:choose>
+            <xsl:when test="normalize-space($user/name) != ''"><xsl:value-of select="normalize-space($user/name)"/></xsl:when>
+            <xsl:when test="normalize-space($user/email) != ''"><xsl:value-of select="normalize-space($user/email)"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select='mkt:tr("My account")'/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <div class="user-area">
+          <a class="user-name" href="/account" title="{$display}">
+            <xsl:if test="string($meta/path) = '/account'">
+              <xsl:attribute name="aria-current">page</xsl:attribute>
+            </xsl:if>
+            <span class="user-avatar" aria-hidden="true">
+              <xsl:value-of select="translate(substring($display, 1, 1), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')"/>
+            </span>
+            <span class="user-label"><xsl:value-of select="$display"/></span>
+          </a>
+          <form class="signout" method="post" action="/logout">
+            <input type="hidden" name="csrf" value="{/page/meta/csrf}"/>
+            <button type="submit" class="button-link"><xsl:value-of select='mkt:tr("Sign out")'/></button>
+          </form>
+        </div>
+      </xsl:when>
+      <xsl:when test="string($meta/path) != '/login'">
+        <div class="user-area">
+          <a class="signin-link">
+            <xsl:attribute name="href">
+              <xsl:text>/login</xsl:text>
+              <xsl:if test="normalize-space($meta/path) != ''">
+                <xsl:text>?next=</xsl:text>
+                <xsl:call-template name="url-encode"><xsl:with-param name="value" select="$meta/path"/></xsl:call-template>
+              </xsl:if>
+            </xsl:attribute>
+            <xsl:value-of select='mkt:tr("Sign in")'/>
+          </a>
+        </div>
+      </xsl:when>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template name="nav-item">

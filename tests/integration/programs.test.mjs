@@ -105,10 +105,10 @@ describe('reports', () => {
 
 describe('pages that need a sign-in', () => {
   for (const page of ['/keys', '/admin', '/publish']) {
-    it(`${page}: 401 HTML page for browsers`, async () => {
+    it(`${page}: browsers are sent to the sign-in page`, async () => {
       const r = await get(page, { headers: { Accept: 'text/html', 'Accept-Language': 'en' } });
-      assertHtmlError(r, 401);
-      assert.match(r.text, /<h1 id="error-title">Sign-in required<\/h1>/);
+      assert.equal(r.status, 303);
+      assert.equal(r.headers.get('location'), `/login?next=${encodeURIComponent(page)}`);
     });
 
     it(`/api/v1${page}: 401 problem "unauthenticated"`, async () => {

@@ -31,6 +31,7 @@ main(void)
 	add_config_suite();
 	add_i18n_suite();
 	add_handle_suite();
+	add_jwt_suite();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit: could not register the tests: %s\n",
 		    CU_get_error_msg());

@@ -14,5 +14,6 @@ void	add_render_suite(void);		/* t-render.c: JSON to XML, XSLT */
 void	add_config_suite(void);		/* t-config.c: configuration files */
 void	add_i18n_suite(void);		/* t-i18n.c: languages, catalogs */
 void	add_handle_suite(void);		/* t-handle.c: whole requests, threads */
+void	add_jwt_suite(void);		/* t-jwt.c: JWT verification */
 
 #endif /* TESTS_H */
