@@ -11,4 +11,18 @@ int	account_page(struct mkt_req *);
 int	session_revoke(struct mkt_req *);
 int	account_export(struct mkt_req *);
 
+/* audit_log.c: the audit trail for auditors and administrators */
+extern const struct mkt_param audit_params[];
+int	audit_page(struct mkt_req *);
+int	audit_verify_page(struct mkt_req *);
+
+/* users.c: accounts and organisations, for administrators */
+extern const struct mkt_param users_params[];
+extern const struct mkt_param user_create_params[];
+extern const struct mkt_param user_update_params[];
+int	users_page(struct mkt_req *);
+int	user_create(struct mkt_req *);
+int	user_update(struct mkt_req *);
+int	user_erase(struct mkt_req *);
+
 #endif

@@ -270,3 +270,11 @@ mkt_db_ping(struct mkt_req *r, double *ms)
 	*ms = mkt_elapsed_ms(&t0);
 	return MKT_OK;
 }
+
+/* The SQLSTATE of the request's last failed statement ("" if none):
+ * handlers map e.g. 23505 (unique violation) to 409. */
+const char *
+mkt_db_sqlstate(const struct mkt_req *r)
+{
+	return r->worker->sqlstate;
+}

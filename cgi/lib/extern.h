@@ -100,6 +100,9 @@ const char *mkt_status_text(int);
 int	 mkt_oidc_authenticate(struct mkt_req *, const char *token);
 void	 mkt_oidc_cleanup(void);
 
+/* audit_verify.c: the check on any idle connection (marketctl's too) */
+enum mkt_err mkt_audit_verify_conn(PGconn *, struct mkt_audit_report *);
+
 /* db.c, cache.c */
 void	 mkt_db_close(struct mkt_worker *);
 void	 mkt_db_request_end(struct mkt_worker *);

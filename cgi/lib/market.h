@@ -327,6 +327,7 @@ int64_t	 mkt_db_int(const PGresult *, int row, const char *col);
 bool	 mkt_db_bool(const PGresult *, int row, const char *col);
 bool	 mkt_db_isnull(const PGresult *, int row, const char *col);
 enum mkt_err mkt_db_ping(struct mkt_req *, double *ms);
+const char *mkt_db_sqlstate(const struct mkt_req *);
 
 /* ---- identity (auth.c): passwords, sessions, CSRF, roles ---- */
 
@@ -353,6 +354,24 @@ int	 mkt_login_throttle(struct mkt_req *, const char *email, bool failed);
 enum mkt_err mkt_audit(struct mkt_req *, const char *action,
 	    const char *resource_type, const char *resource_id,
 	    struct json_object *details);
+
+/* ---- verifying the audit chain (audit_verify.c) ----
+ * Recomputes the whole chain in one read-only snapshot through the
+ * worker's connection, which is idle again afterwards.  MKT_OK: the check
+ * ran and the report says whether the chain is intact; otherwise it could
+ * not run (reason says why).  Nothing is printed. */
+struct mkt_audit_report {
+	bool		 ok;		/* the chain is intact */
+	int64_t		 rows;		/* rows verified (before bad_seq) */
+	int64_t		 head_seq;	/* the chain head's seq */
+	char		 head_hash[65];	/* and its hash, in hex */
+	int64_t		 bad_seq;	/* first bad seq, 0: none */
+	char		 reason[256];	/* what is wrong, or why it failed */
+	char		 sqlstate[6];	/* of a failed statement, or "" */
+	double		 ms;		/* time taken */
+};
+
+enum mkt_err mkt_audit_verify(struct mkt_req *, struct mkt_audit_report *);
 
 /* ---- memcached: only what can be rebuilt ---- */
 

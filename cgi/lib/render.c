@@ -61,6 +61,8 @@ static const struct {
 	{ "unauthenticated",		N_("Sign-in required") },
 	{ "forbidden",			N_("Forbidden") },
 	{ "csrf",			N_("Form expired") },
+	{ "conflict",			N_("Conflict") },
+	{ "invalid-token",		N_("Invalid token") },
 	{ "too-many-requests",		N_("Too many attempts") },
 	{ "not-found",			N_("Not found") },
 	{ "method-not-allowed",		N_("Method not allowed") },

@@ -1,0 +1,117 @@
+// users.test.mjs: account administration: create, change roles, disable
+// (sessions end at once), erase a person (GDPR) with the audit chain kept.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { get, assertProblem, sql, HAS_PSQL, UUID_RE } from './helpers.mjs';
+import { signIn, loginForm, postLogin, cookieFrom } from './session.mjs';
+
+const PW = 'a-long-enough-password';
+
+function post(path, s, fields) {
+  return get(path, { method: 'POST', headers: { Cookie: `mkt_session=${s.session}`,
+    'Content-Type': 'application/x-www-form-urlencoded', 'X-CSRF-Token': s.csrf },
+  body: new URLSearchParams(fields).toString() });
+}
+
+async function createUser(admin, extra = {}) {
+  const email = `person-${crypto.randomUUID()}@example.com`;
+  const r = await post('/api/v1/admin/users', admin,
+    { email, name: 'Pat Person', password: PW, org: 'acme', role_consumer: 'on', ...extra });
+  assert.equal(r.status, 201, r.text);
+  const list = await get(`/api/v1/admin/users?q=${encodeURIComponent(email)}`,
+    { headers: { Cookie: `mkt_session=${admin.session}` } });
+  const u = list.json().users.items.find((x) => x.email === email);
+  assert.ok(u && UUID_RE.test(u.id));
+  return { email, id: u.id, user: u };
+}
+
+async function signInAs(email) {
+  const pre = await loginForm();
+  const r = await postLogin(email, PW, { csrf: pre, cookie: `mkt_csrf=${pre}` });
+  assert.equal(r.status, 303, `${email}: ${r.status}`);
+  return cookieFrom(r, 'mkt_session').value;
+}
+
+describe('user administration', () => {
+  it('is for administrators only', async () => {
+    const c = await signIn('consumer@example.com');
+    assertProblem(await get('/api/v1/admin/users', { headers: { Cookie: `mkt_session=${c.session}` } }),
+      403, 'forbidden');
+    assertProblem(await get('/api/v1/admin/users'), 401, 'unauthenticated');
+  });
+
+  it('lists accounts and finds them by email', async () => {
+    const a = await signIn('admin@example.com');
+    const r = await get('/api/v1/admin/users?q=consumer@', { headers: { Cookie: `mkt_session=${a.session}` } });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json().users.items.map((x) => x.email), ['consumer@example.com']);
+    const page = await get('/admin/users', { headers: { Cookie: `mkt_session=${a.session}`, 'Accept-Language': 'en' } });
+    assert.equal(page.status, 200);
+    assert.match(page.text, /auditor@example\.com/);
+  });
+
+  it('creates an account that can sign in, with the roles checked', async () => {
+    const a = await signIn('admin@example.com');
+    const { email, user } = await createUser(a, { role_provider: 'on' });
+    assert.deepEqual(user.roles, ['consumer', 'provider']);
+    assert.equal(user.organization, 'acme');
+    await signInAs(email);
+  });
+
+  it('refuses a taken address (409), a short password and an unknown organisation', async () => {
+    const a = await signIn('admin@example.com');
+    assertProblem(await post('/api/v1/admin/users', a, { email: 'consumer@example.com', name: 'X', password: PW }),
+      409, 'conflict');
+    assertProblem(await post('/api/v1/admin/users', a, { email: 'new-x@example.com', name: 'X', password: 'short' }),
+      400, 'invalid-parameter');
+    assertProblem(await post('/api/v1/admin/users', a, { email: 'new-y@example.com', name: 'Y', password: PW,
+      org: 'no-such-org' }), 422, 'invalid-parameter');
+  });
+
+  it('needs the CSRF token', async () => {
+    const a = await signIn('admin@example.com');
+    const r = await get('/admin/users', { method: 'POST', headers: { Cookie: `mkt_session=${a.session}`,
+      'Content-Type': 'application/x-www-form-urlencoded' }, body: `email=z@example.com&name=Z&password=${PW}` });
+    assert.equal(r.status, 403);
+  });
+
+  it('disabling an account ends its sessions at once', async () => {
+    const a = await signIn('admin@example.com');
+    const { email, id } = await createUser(a);
+    const session = await signInAs(email);
+    assert.equal((await get('/api/v1/account', { headers: { Cookie: `mkt_session=${session}` } })).status, 200);
+    const r = await post(`/api/v1/admin/users/${id}`, a, { status: 'disabled' });
+    assert.equal(r.status, 204, r.text);
+    assertProblem(await get('/api/v1/account', { headers: { Cookie: `mkt_session=${session}` } }), 401, 'unauthenticated');
+    const pre = await loginForm();
+    assert.equal((await postLogin(email, PW, { csrf: pre, cookie: `mkt_csrf=${pre}` })).status, 401);
+  });
+
+  it('an administrator cannot disable or demote themselves', async () => {
+    const a = await signIn('admin@example.com');
+    assertProblem(await post(`/api/v1/admin/users/${a.account.id}`, a, { status: 'disabled' }), 409, 'conflict');
+    assertProblem(await post(`/api/v1/admin/users/${a.account.id}`, a, { role_consumer: 'on' }), 409, 'conflict');
+  });
+
+  it('erases a person: pseudonymised, signed out, audit chain intact', async () => {
+    const a = await signIn('admin@example.com');
+    const { email, id } = await createUser(a);
+    const session = await signInAs(email);
+    const r = await post(`/api/v1/admin/users/${id}/erase`, a, {});
+    assert.equal(r.status, 204, r.text);
+    assertProblem(await get('/api/v1/account', { headers: { Cookie: `mkt_session=${session}` } }), 401, 'unauthenticated');
+    const list = (await get(`/api/v1/admin/users?q=${id}`, { headers: { Cookie: `mkt_session=${a.session}` } })).json();
+    const erased = list.users.items.find((x) => x.id === id);
+    assert.ok(erased, 'the account row stays (pseudonymised)');
+    assert.notEqual(erased.email, email);
+    assert.equal(erased.name, 'Erased user');
+    if (HAS_PSQL) {
+      assert.equal(sql(`SELECT count(*) FROM users WHERE email = '${email}'`), '0');
+      assert.equal(sql(`SELECT count(*) FROM audit_log_pii p JOIN audit_log l USING (seq) WHERE l.actor_id = '${id}'`), '0');
+      assert.ok(Number(sql(`SELECT count(*) FROM audit_log WHERE action = 'user.erase' AND resource_id = '${id}'`)) === 1);
+    }
+    assertProblem(await post(`/api/v1/admin/users/${a.account.id}/erase`, a, {}), 409, 'conflict');
+    assertProblem(await post(`/api/v1/admin/users/${crypto.randomUUID()}/erase`, a, {}), 404, 'not-found');
+  });
+});
