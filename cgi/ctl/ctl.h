@@ -24,6 +24,8 @@ int	 ctl_audit_verify(struct ctl *, int argc, char **argv);
 PGresult *ctl_exec(struct ctl *, const char *sql, int n,
 	    const char *const *params);
 bool	 ctl_command(struct ctl *, const char *sql);
+bool	 ctl_audit(struct ctl *, const char *action, const char *resource_type,
+	    const char *resource_id, const char *details);
 void	 ctl_progress(struct ctl *, const char *fmt, ...) MKT_PRINTF(2, 3);
 
 #endif

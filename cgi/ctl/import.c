@@ -426,6 +426,14 @@ ctl_import(struct ctl *c, int argc, char **argv)
 		if (++done % 500 == 0)
 			ctl_progress(c, "  %zu/%zu\n", done, total);
 	}
+	if (rc == 0) {
+		char details[128];
+
+		snprintf(details, sizeof(details), "{\"tool\":\"marketctl\","
+		    "\"services\":%zu}", seen.n);
+		if (!ctl_audit(c, "catalog.import", "catalog", NULL, details))
+			rc = 1;
+	}
 	if (rc == 0 && ctl_command(c, "COMMIT"))
 		ctl_progress(c, "imported %zu services in %.1f s\n", seen.n,
 		    mkt_elapsed_ms(&t0) / 1000);

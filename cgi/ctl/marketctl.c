@@ -88,6 +88,25 @@ ctl_exec(struct ctl *c, const char *sql, int n, const char *const *params)
 	return res;
 }
 
+/*
+ * Records an operator's action in the audit trail, inside the caller's
+ * transaction (actor "system": the tool runs with database rights, not
+ * as a marketplace user).  details is a JSON object text.
+ */
+bool
+ctl_audit(struct ctl *c, const char *action, const char *resource_type,
+    const char *resource_id, const char *details)
+{
+	const char	*params[4] = { action, resource_type, resource_id,
+	    details };
+	PGresult	*res = ctl_exec(c, "INSERT INTO audit_log (actor_type,"
+	    " action, resource_type, resource_id, details)"
+	    " VALUES ('system', $1, $2, $3, $4::jsonb)", 4, params);
+
+	PQclear(res);
+	return res != NULL;
+}
+
 /* Runs fixed SQL text (no parameters; may hold several statements). */
 bool
 ctl_command(struct ctl *c, const char *sql)

@@ -52,6 +52,22 @@ roles_literal(const char *list, struct mkt_buf *out)
 	return out->len > 2;
 }
 
+/* The audit details of an operator-made account: roles and organisation
+ * (no email, no name: personal data stays out of the chain). */
+static void
+user_details(struct mkt_buf *b, const char *roles, const char *org)
+{
+	mkt_buf_puts(b, "{\"tool\":\"marketctl\",\"roles\":\"");
+	mkt_esc_json(b, roles, strlen(roles));
+	mkt_buf_puts(b, "\"");
+	if (org != NULL) {
+		mkt_buf_puts(b, ",\"organization\":\"");
+		mkt_esc_json(b, org, strlen(org));
+		mkt_buf_puts(b, "\"");
+	}
+	mkt_buf_puts(b, "}");
+}
+
 /*
  * create-user --email E --name N [--roles R,R] [--org SLUG]
  *             [--password-file F|-]
@@ -74,7 +90,7 @@ create_user(struct ctl *c, int argc, char **argv, const char *default_roles)
 	const char	*roles = default_roles, *org = NULL;
 	const char	*params[5];
 	char		*pw = NULL, generated[33];
-	struct mkt_buf	 hash, rl;
+	struct mkt_buf	 hash, rl, details;
 	PGresult	*res;
 	int		 ch, rc = 0;
 
@@ -94,6 +110,7 @@ create_user(struct ctl *c, int argc, char **argv, const char *default_roles)
 		}
 	}
 	mkt_buf_init(&rl);
+	mkt_buf_init(&details);
 	if (email == NULL || name == NULL || strchr(email, '@') == NULL ||
 	    strlen(email) > 254 || !mkt_text_clean(email, strlen(email)) ||
 	    !mkt_text_clean(name, strlen(name)) || strlen(name) > 200 ||
@@ -140,6 +157,10 @@ create_user(struct ctl *c, int argc, char **argv, const char *default_roles)
 	params[3] = rl.ptr;
 	params[4] = org;
 	/* An unknown organisation slug is created with the slug as name. */
+	if (!ctl_command(c, "BEGIN")) {
+		rc = 1;
+		goto out;
+	}
 	res = ctl_exec(c, "WITH o AS ("
 	    "  INSERT INTO organizations (slug, name) SELECT $5::text, $5::text"
 	    "  WHERE $5::text IS NOT NULL ON CONFLICT (slug) DO UPDATE"
@@ -154,7 +175,13 @@ create_user(struct ctl *c, int argc, char **argv, const char *default_roles)
 	    "  organization_id = coalesce(EXCLUDED.organization_id,"
 	    "    users.organization_id), updated_at = now()"
 	    " RETURNING id", 5, params);
-	if (res == NULL) {
+	if (res != NULL)
+		user_details(&details, rl.ptr, org);
+	if (res == NULL || !ctl_audit(c, "user.create_by_operator", "user",
+	    PQgetvalue(res, 0, 0), details.ptr) ||
+	    !ctl_command(c, "COMMIT")) {
+		PQclear(res);
+		ctl_command(c, "ROLLBACK");
 		rc = 1;
 		goto out;
 	}
@@ -168,6 +195,7 @@ out:
 	free(pw);
 	mkt_buf_free(&hash);
 	mkt_buf_free(&rl);
+	mkt_buf_free(&details);
 	return rc;
 }
 

@@ -20,6 +20,9 @@ $CTL create-admin --email ops@example.test --name "Ops Team" --password-file "$p
 hash=$(q "SELECT password_hash FROM users WHERE lower(email) = 'ops@example.test'")
 case "$hash" in pbkdf2-sha256\$600000\$*) ;; *) echo "unexpected hash format: $hash"; exit 1 ;; esac
 grep -q 'correct horse' <<<"$hash" && { echo "password stored in clear"; exit 1; }
+# Operator actions are audited (actor "system", no personal data).
+[ "$(q "SELECT count(*) FROM audit_log WHERE actor_type = 'system' AND action = 'user.create_by_operator'")" -ge 2 ]
+[ "$(q "SELECT count(*) FROM audit_log WHERE action = 'user.create_by_operator' AND details::text LIKE '%xample.test%'")" = 0 ]
 # A generated password is printed once.
 $CTL create-admin --email second@example.test --name "Second" | grep -q 'generated password'
 # Refusals change nothing.
@@ -31,7 +34,9 @@ printf 'short\n' > "$pw"
 rm -f "$pw"
 
 before=$(q "SELECT count(*) || '/' || (SELECT count(*) FROM service_versions) || '/' || (SELECT count(*) FROM providers) FROM services")
+imports=$(q "SELECT count(*) FROM audit_log WHERE action = 'catalog.import'")
 $CTL -q import-catalog
+[ "$(q "SELECT count(*) FROM audit_log WHERE action = 'catalog.import'")" = $((imports + 1)) ]
 after=$(q "SELECT count(*) || '/' || (SELECT count(*) FROM service_versions) || '/' || (SELECT count(*) FROM providers) FROM services")
 echo "services/versions/providers before: $before after a second import: $after"
 [ "$before" = "$after" ]
@@ -45,6 +50,7 @@ JSON
 chmod 644 "$bad"
 ! $CTL import-catalog "$bad" 2>/dev/null
 [ "$(q "SELECT count(*) FROM services WHERE name LIKE 'zz-test-model-%'")" = 0 ]
+[ "$(q "SELECT count(*) FROM audit_log WHERE action = 'catalog.import'")" = $((imports + 1)) ]
 [ "$(q "SELECT count(*) || '/' || (SELECT count(*) FROM service_versions) || '/' || (SELECT count(*) FROM providers) FROM services")" = "$before" ]
 printf '{"m1": ' > "$bad"
 ! $CTL import-catalog "$bad" 2>/dev/null
