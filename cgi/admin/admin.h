@@ -25,4 +25,10 @@ int	user_create(struct mkt_req *);
 int	user_update(struct mkt_req *);
 int	user_erase(struct mkt_req *);
 
+/* orgs.c: organisations, for administrators */
+extern const struct mkt_param org_params[];
+int	orgs_page(struct mkt_req *);
+int	org_create(struct mkt_req *);
+int	org_rename(struct mkt_req *);
+
 #endif

@@ -62,6 +62,12 @@ static const struct mkt_route routes[] = {
 	  user_update, NULL, "admin", user_update_params },
 	{ MKT_POST, "/admin/users/{id}/erase", MKT_FMT_BOTH, MKT_ROLE_ADMIN,
 	  user_erase, NULL, "admin", NULL },
+	{ MKT_GET, "/admin/organizations", MKT_FMT_BOTH, MKT_ROLE_ADMIN,
+	  orgs_page, "admin/organizations", "admin", NULL },
+	{ MKT_POST, "/admin/organizations", MKT_FMT_BOTH, MKT_ROLE_ADMIN,
+	  org_create, NULL, "admin", org_params },
+	{ MKT_POST, "/admin/organizations/{slug}", MKT_FMT_BOTH, MKT_ROLE_ADMIN,
+	  org_rename, NULL, "admin", org_params },
 	{ MKT_GET, "/health/admin", MKT_FMT_JSON, MKT_ROLE_ANON, mkt_health,
 	  NULL, NULL, NULL },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }

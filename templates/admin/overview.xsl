@@ -15,6 +15,13 @@
     <div class="page-head">
       <h1><xsl:value-of select='mkt:tr("Administration")'/></h1>
     </div>
+    <nav class="card" aria-label='{mkt:tr("Administration")}'>
+      <ul class="chips">
+        <li><a href="/admin/users"><xsl:value-of select='mkt:tr("Users")'/></a></li>
+        <li><a href="/admin/organizations"><xsl:value-of select='mkt:tr("Organisations")'/></a></li>
+        <li><a href="/admin/audit"><xsl:value-of select='mkt:tr("Audit log")'/></a></li>
+      </ul>
+    </nav>
     <xsl:apply-templates select="overview"/>
   </xsl:template>
 

@@ -115,3 +115,38 @@ describe('user administration', () => {
     assertProblem(await post(`/api/v1/admin/users/${crypto.randomUUID()}/erase`, a, {}), 404, 'not-found');
   });
 });
+
+describe('organisations', () => {
+  it('an administrator creates, lists and renames organisations', async () => {
+    const a = await signIn('admin@example.com');
+    const slug = `team-${crypto.randomUUID().slice(0, 8)}`;
+    assert.equal((await post('/api/v1/admin/organizations', a, { slug, name: 'Team One' })).status, 201);
+    const list = async () => (await get('/api/v1/admin/organizations',
+      { headers: { Cookie: `mkt_session=${a.session}` } })).json().organizations.items;
+    assert.equal((await list()).find((o) => o.slug === slug).name, 'Team One');
+    assert.equal((await post(`/api/v1/admin/organizations/${slug}`, a, { name: 'Team Renamed' })).status, 204);
+    assert.equal((await list()).find((o) => o.slug === slug).name, 'Team Renamed');
+    assertProblem(await post('/api/v1/admin/organizations', a, { slug, name: 'Again' }), 409, 'conflict');
+    assertProblem(await post('/api/v1/admin/organizations/no-such-org-here', a, { name: 'X' }), 404, 'not-found');
+    assertProblem(await post('/api/v1/admin/organizations', a, { slug: 'Bad Slug!', name: 'X' }), 400, 'invalid-parameter');
+    const { user } = await createUserIn(a, slug);
+    assert.equal(user.organization, slug);
+    const page = await get('/admin/organizations', { headers: { Cookie: `mkt_session=${a.session}`, 'Accept-Language': 'en' } });
+    assert.equal(page.status, 200);
+    assert.match(page.text, /Team Renamed/);
+  });
+
+  it('is for administrators only', async () => {
+    const c = await signIn('consumer@example.com');
+    assertProblem(await post('/api/v1/admin/organizations', c, { slug: 'nope-org', name: 'Nope' }), 403, 'forbidden');
+  });
+});
+
+async function createUserIn(admin, org) {
+  const email = `member-${crypto.randomUUID()}@example.com`;
+  const r = await post('/api/v1/admin/users', admin, { email, name: 'Mo Member', password: PW, org });
+  assert.equal(r.status, 201, r.text);
+  const list = await get(`/api/v1/admin/users?q=${encodeURIComponent(email)}`,
+    { headers: { Cookie: `mkt_session=${admin.session}` } });
+  return { user: list.json().users.items.find((x) => x.email === email) };
+}

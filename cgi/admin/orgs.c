@@ -1,0 +1,113 @@
+/* orgs.c: organisations (the unit of budgets and chargeback), for
+ * administrators: list, create, rename */
+#include <string.h>
+
+#include <json-c/json.h>
+#include <libpq-fe.h>
+
+#include "market.h"
+#include "admin.h"
+
+const struct mkt_param org_params[] = {
+	{ "slug",	MKT_P_SLUG, 0, 64, NULL },
+	{ "name",	MKT_P_TEXT, 0, 200, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
+static const struct mkt_sql q_orgs = { "admin_orgs", 0,
+	"SELECT coalesce(json_agg(json_build_object('slug', o.slug,"
+	"  'name', o.name, 'created_at', o.created_at,"
+	"  'members', (SELECT count(*) FROM users u"
+	"     WHERE u.organization_id = o.id),"
+	"  'providers', (SELECT count(*) FROM providers p"
+	"     WHERE p.organization_id = o.id)) ORDER BY o.name), '[]')"
+	" FROM organizations o" };
+
+/* GET /admin/organizations: every organisation with its members and
+ * providers, and the form to create one. */
+int
+orgs_page(struct mkt_req *r)
+{
+	struct json_object	*v, *o, *list;
+	PGresult		*res;
+
+	if ((res = mkt_db_exec(r, &q_orgs, NULL)) == NULL)
+		return mkt_fail_db(r);
+	if ((list = json_tokener_parse(PQgetvalue(res, 0, 0))) == NULL)
+		return mkt_fail(r, 500, "internal-error", NULL);
+	v = mkt_view(r, NULL);
+	o = json_object_new_object();
+	json_object_object_add(v, "organizations", o);
+	json_object_object_add(o, "items", list);
+	json_object_object_add(o, "csrf", json_object_new_string(
+	    r->user->csrf ? r->user->csrf : ""));
+	return 200;
+}
+
+static const struct mkt_sql q_org_create = { "admin_org_create", 2,
+	"INSERT INTO organizations (slug, name) VALUES ($1, $2) RETURNING id" };
+
+static const struct mkt_sql q_org_rename = { "admin_org_rename", 2,
+	"UPDATE organizations SET name = $2, updated_at = now()"
+	" WHERE slug = $1 RETURNING id" };
+
+static int
+org_write(struct mkt_req *r, const struct mkt_sql *q, const char *slug,
+    const char *action, int api_status)
+{
+	const struct mkt_pval	*name = mkt_param(r, "name");
+	const char		*params[2];
+	struct json_object	*details;
+	PGresult		*res;
+
+	if (slug == NULL || !mkt_slug_ok(slug, 64))
+		return mkt_fail(r, 400, "invalid-parameter", mkt_tr(r,
+		    "give a slug of lower-case letters, digits and '-'"));
+	if (!name->present || strpbrk(name->s, "\t\r\n") != NULL)
+		return mkt_fail(r, 400, "invalid-parameter",
+		    mkt_tr(r, "give the organisation a name"));
+	params[0] = slug;
+	params[1] = name->s;
+	if (mkt_db_begin(r) != MKT_OK)
+		return mkt_fail_db(r);
+	if ((res = mkt_db_exec(r, q, params)) == NULL) {
+		mkt_db_rollback(r);
+		if (strcmp(mkt_db_sqlstate(r), "23505") == 0)
+			return mkt_fail(r, 409, "conflict", mkt_tr(r,
+			    "an organisation with this slug exists"));
+		return mkt_fail_db(r);
+	}
+	if (PQntuples(res) == 0) {
+		mkt_db_rollback(r);
+		return mkt_fail(r, 404, "not-found",
+		    mkt_tr(r, "there is no such organisation"));
+	}
+	details = mkt_json_own(r, json_object_new_object());
+	json_object_object_add(details, "slug", json_object_new_string(slug));
+	json_object_object_add(details, "name", json_object_new_string(name->s));
+	if (mkt_audit(r, action, "organization", mkt_db_val(res, 0, "id"),
+	    details) != MKT_OK || mkt_db_commit(r) != MKT_OK) {
+		mkt_db_rollback(r);
+		return mkt_fail_db(r);
+	}
+	if (r->fmt == MKT_FMT_JSON)
+		return api_status;
+	return mkt_redirect(r, 303, "/admin/organizations");
+}
+
+/* POST /admin/organizations (slug, name, csrf): 303 (201 for the API);
+ * 409 when the slug is taken.  Audited. */
+int
+org_create(struct mkt_req *r)
+{
+	return org_write(r, &q_org_create, mkt_param(r, "slug")->s,
+	    "organization.create", 201);
+}
+
+/* POST /admin/organizations/{slug} (name, csrf): renames; 404 unknown. */
+int
+org_rename(struct mkt_req *r)
+{
+	return org_write(r, &q_org_rename, mkt_route_arg(r, 0),
+	    "organization.rename", 204);
+}

@@ -1,0 +1,74 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- organizations.xsl: organisations for administrators: list, create, rename -->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:mkt="urn:llm-marketplace:xslt"
+    exclude-result-prefixes="mkt">
+
+  <xsl:import href="../common/layout.xsl"/>
+
+  <xsl:template name="page-title">
+    <xsl:value-of select='mkt:tr("Organisations")'/>
+  </xsl:template>
+
+  <xsl:template match="data" mode="content">
+    <div class="page-head">
+      <h1><xsl:value-of select='mkt:tr("Organisations")'/></h1>
+    </div>
+    <xsl:apply-templates select="organizations"/>
+  </xsl:template>
+
+  <xsl:template match="organizations">
+    <div class="table-wrap" role="region" aria-labelledby="orgs-caption" tabindex="0">
+      <table class="data-table">
+        <caption id="orgs-caption" class="visually-hidden"><xsl:value-of select='mkt:tr("Organisations")'/></caption>
+        <thead>
+          <tr>
+            <th scope="col"><xsl:value-of select='mkt:tr("Organisation")'/></th>
+            <th scope="col" class="num"><xsl:value-of select='mkt:tr("Users")'/></th>
+            <th scope="col" class="num"><xsl:value-of select='mkt:tr("Providers")'/></th>
+            <th scope="col"><xsl:value-of select='mkt:tr("Rename")'/></th>
+          </tr>
+        </thead>
+        <tbody>
+          <xsl:for-each select="items/item">
+            <tr>
+              <th scope="row">
+                <span class="service-name"><xsl:value-of select="name"/></span>
+                <span class="provider"><xsl:value-of select="slug"/></span>
+              </th>
+              <td class="num"><xsl:call-template name="number"><xsl:with-param name="value" select="members"/></xsl:call-template></td>
+              <td class="num"><xsl:call-template name="number"><xsl:with-param name="value" select="providers"/></xsl:call-template></td>
+              <td>
+                <form method="post" action="/admin/organizations/{slug}" class="inline-form">
+                  <input type="hidden" name="csrf" value="{../../csrf}"/>
+                  <label class="check">
+                    <span class="visually-hidden"><xsl:value-of select='mkt:tr("Name")'/></span>
+                    <input type="text" name="name" value="{name}" required="required" maxlength="200"/>
+                  </label>
+                  <button type="submit" class="button button-small"><xsl:value-of select='mkt:tr("Save")'/></button>
+                </form>
+              </td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+    </div>
+
+    <section class="card">
+      <h2><xsl:value-of select='mkt:tr("Create an organisation")'/></h2>
+      <form method="post" action="/admin/organizations" class="stack-form">
+        <input type="hidden" name="csrf" value="{csrf}"/>
+        <div class="field">
+          <label for="o-slug"><xsl:value-of select='mkt:tr("Slug (lower-case letters, digits and -)")'/></label>
+          <input id="o-slug" type="text" name="slug" required="required" maxlength="64" pattern="[a-z0-9][a-z0-9._\-]*"/>
+        </div>
+        <div class="field">
+          <label for="o-name"><xsl:value-of select='mkt:tr("Name")'/></label>
+          <input id="o-name" type="text" name="name" required="required" maxlength="200"/>
+        </div>
+        <button type="submit" class="button button-primary"><xsl:value-of select='mkt:tr("Create")'/></button>
+      </form>
+    </section>
+  </xsl:template>
+</xsl:stylesheet>
