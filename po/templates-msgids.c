@@ -107,8 +107,10 @@
 /* templates/admin/users.xsl */ tr("Roles");
 /* templates/admin/users.xsl */ tr("Save");
 /* templates/admin/users.xsl */ tr("Status");
+/* templates/admin/users.xsl */ tr("This is you");
 /* templates/admin/users.xsl */ tr("Users");
 /* templates/admin/users.xsl */ tr("accounts");
+/* templates/admin/users.xsl */ tr("erased");
 /* templates/admin/users.xsl */ tr("none");
 /* templates/common/error.xsl */ tr("Back to the catalog");
 /* templates/common/error.xsl */ tr("Error code");

@@ -141,6 +141,7 @@ users_page(struct mkt_req *r)
 	json_object_object_add(u, "roles", roles);
 	json_object_object_add(u, "csrf", json_object_new_string(
 	    r->user->csrf ? r->user->csrf : ""));
+	json_object_object_add(u, "me", json_object_new_string(r->user->id));
 	links = json_object_new_object();
 	json_object_object_add(links, "prev", page > 1 ? json_object_new_string(
 	    mkt_link(r, "/admin/users?page=%ld", page - 1)) : NULL);

@@ -85,10 +85,20 @@
                 </form>
               </td>
               <td>
-                <form method="post" action="/admin/users/{id}/erase" class="inline-form">
-                  <input type="hidden" name="csrf" value="{../../csrf}"/>
-                  <button type="submit" class="button button-small button-danger"><xsl:value-of select='mkt:tr("Erase personal data")'/></button>
-                </form>
+                <xsl:choose>
+                  <xsl:when test="contains(email, '@erased.invalid')">
+                    <xsl:value-of select='mkt:tr("erased")'/>
+                  </xsl:when>
+                  <xsl:when test="id = ../../me">
+                    <xsl:value-of select='mkt:tr("This is you")'/>
+                  </xsl:when>
+                  <xsl:otherwise>
+                    <form method="post" action="/admin/users/{id}/erase" class="inline-form">
+                      <input type="hidden" name="csrf" value="{../../csrf}"/>
+                      <button type="submit" class="button button-small button-danger"><xsl:value-of select='mkt:tr("Erase personal data")'/></button>
+                    </form>
+                  </xsl:otherwise>
+                </xsl:choose>
               </td>
             </tr>
           </xsl:for-each>
