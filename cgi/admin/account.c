@@ -35,13 +35,6 @@ static const struct mkt_sql q_account = { "admin_account", 2,
 	"       AND s.idle_expires_at > now() AND s.expires_at > now()))"
 	" FROM users u WHERE u.id = $1::uuid" };
 
-static const char *const role_labels[][2] = {
-	{ "consumer", N_("Consumer") },
-	{ "provider", N_("Provider") },
-	{ "admin", N_("Administrator") },
-	{ "auditor", N_("Auditor") },
-};
-
 /* Only a local path may follow sign-in: "/x", never "//host" or "http:". */
 static const char *
 safe_next(const struct mkt_pval *next)
@@ -161,7 +154,7 @@ account_page(struct mkt_req *r)
 	const char		*params[2] = { r->user->id, r->user->session };
 	struct json_object	*v, *a, *roles, *labelled, *sessions;
 	PGresult		*res;
-	size_t			 i, k, n;
+	size_t			 i, n;
 
 	if ((res = mkt_db_exec(r, &q_account, params)) == NULL)
 		return mkt_fail_db(r);
@@ -178,16 +171,13 @@ account_page(struct mkt_req *r)
 	n = roles ? json_object_array_length(roles) : 0;
 	for (i = 0; i < n; i++) {
 		const char *name = json_object_get_string(
-		    json_object_array_get_idx(roles, i));
+		    json_object_array_get_idx(roles, i)), *label;
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "name", json_object_new_string(name));
-		for (k = 0; k < sizeof(role_labels) / sizeof(role_labels[0]);
-		    k++)
-			if (strcmp(role_labels[k][0], name) == 0)
-				json_object_object_add(o, "label",
-				    json_object_new_string(mkt_tr(r,
-				    role_labels[k][1])));
+		if ((label = mkt_role_label(r, name)) != NULL)
+			json_object_object_add(o, "label",
+			    json_object_new_string(label));
 		json_object_array_add(labelled, o);
 	}
 	json_object_object_add(a, "roles", labelled);

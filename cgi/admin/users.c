@@ -45,8 +45,6 @@ const struct mkt_param user_update_params[] = {
 
 static const char *const role_names[] = { "consumer", "provider", "admin",
 	"auditor" };
-static const char *const role_labels[] = { N_("Consumer"), N_("Provider"),
-	N_("Administrator"), N_("Auditor") };
 
 /* The checked role boxes as a text[] literal; NULL when none is. */
 static const char *
@@ -135,7 +133,7 @@ users_page(struct mkt_req *r)
 		json_object_object_add(o, "name",
 		    json_object_new_string(role_names[i]));
 		json_object_object_add(o, "label", json_object_new_string(
-		    mkt_tr(r, role_labels[i])));
+		    mkt_role_label(r, role_names[i])));
 		json_object_array_add(roles, o);
 	}
 	json_object_object_add(u, "roles", roles);
@@ -257,8 +255,7 @@ forget_sessions(struct mkt_req *r, PGresult *hashes)
 	int	 i;
 
 	for (i = 0; hashes != NULL && i < PQntuples(hashes); i++)
-		mkt_cache_delete(r, mkt_arena_printf(r->arena, "session:%s",
-		    PQgetvalue(hashes, i, 0)));
+		mkt_session_forget(r, PQgetvalue(hashes, i, 0));
 }
 
 /*

@@ -30,6 +30,24 @@ mkt_role_name(enum mkt_role role)
 	return role < MKT_ROLE__MAX ? role_names[role] : "?";
 }
 
+static const char *const role_labels[MKT_ROLE__MAX] = {
+	N_("Anonymous"), N_("User"), N_("Consumer"), N_("Provider"),
+	N_("Administrator"), N_("Auditor")
+};
+
+/* The translated label of a role named as in users.roles ("admin"), or
+ * NULL for a name that is no role. */
+const char *
+mkt_role_label(const struct mkt_req *r, const char *name)
+{
+	size_t	 i;
+
+	for (i = MKT_ROLE_CONSUMER; i < MKT_ROLE__MAX; i++)
+		if (strcmp(name, role_names[i]) == 0)
+			return mkt_tr(r, role_labels[i]);
+	return NULL;
+}
+
 /* Administrators may do what every role may; the rest is explicit. */
 bool
 mkt_has_role(const struct mkt_user *u, enum mkt_role role)
@@ -368,9 +386,17 @@ mkt_session_revoke(struct mkt_req *r, const char *session_id,
 		return r->worker->db_down ? MKT_EDBDOWN : MKT_EDB;
 	if (PQntuples(res) == 0)
 		return MKT_ENOENT;
-	mkt_cache_delete(r, mkt_arena_printf(r->arena, "session:%s",
-	    PQgetvalue(res, 0, 0)));
+	mkt_session_forget(r, PQgetvalue(res, 0, 0));
 	return MKT_OK;
+}
+
+/* Drops the cached copy of an ended session (token hash in hex), so the
+ * next request with it asks the database and finds it gone. */
+void
+mkt_session_forget(struct mkt_req *r, const char *token_hash)
+{
+	mkt_cache_delete(r, mkt_arena_printf(r->arena, "session:%s",
+	    token_hash));
 }
 
 void

@@ -335,12 +335,14 @@ void	 mkt_password_hash(const char *pw, struct mkt_buf *out);
 bool	 mkt_password_verify(const char *pw, const char *stored);
 bool	 mkt_has_role(const struct mkt_user *, enum mkt_role);
 const char *mkt_role_name(enum mkt_role);
+const char *mkt_role_label(const struct mkt_req *, const char *name);
 bool	 mkt_https(const struct mkt_req *);
 int	 mkt_authenticate(struct mkt_req *);
 unsigned mkt_auth_roles(const char *list);
 enum mkt_err mkt_session_start(struct mkt_req *, const char *user_id);
 enum mkt_err mkt_session_revoke(struct mkt_req *, const char *session_id,
 	    const char *user_id);
+void	 mkt_session_forget(struct mkt_req *, const char *token_hash);
 void	 mkt_session_clear_cookie(struct mkt_req *);
 const char *mkt_csrf_token(struct mkt_req *);
 bool	 mkt_csrf_ok(struct mkt_req *);

@@ -164,12 +164,6 @@ test_config_missing_file_is_error(void)
 	mkt_config_free(c);
 }
 
-static void
-test_config_free_null_is_harmless(void)
-{
-	mkt_config_free(NULL);
-	CU_PASS("mkt_config_free(NULL) returned");
-}
 
 static const struct {
 	const char	*text;
@@ -406,7 +400,6 @@ add_config_suite(void)
 	CU_ADD_TEST(s, test_config_empty_file);
 	CU_ADD_TEST(s, test_config_null_path_gives_defaults);
 	CU_ADD_TEST(s, test_config_missing_file_is_error);
-	CU_ADD_TEST(s, test_config_free_null_is_harmless);
 	CU_ADD_TEST(s, test_config_rejects_bad_lines_naming_the_line);
 	CU_ADD_TEST(s, test_config_rejects_overlong_line);
 	CU_ADD_TEST(s, test_config_error_message_truncates_safely);
