@@ -375,6 +375,131 @@ struct mkt_audit_report {
 
 enum mkt_err mkt_audit_verify(struct mkt_req *, struct mkt_audit_report *);
 
+/* ---- SemVer 2.0.0 (semver.c) ---- */
+
+struct mkt_semver {
+	uint64_t	 major, minor, patch;
+	const char	*pre;		/* pre-release, without '-'; NULL: none */
+	const char	*build;		/* build metadata, without '+'; NULL */
+};
+
+/* Parses semver.org's grammar exactly (no leading 'v', no leading zeros
+ * in numeric identifiers); pre and build are copied into the arena. */
+enum mkt_err mkt_semver_parse(struct mkt_arena *, const char *,
+	    struct mkt_semver *);
+/* Precedence (semver.org item 11): <0, 0, >0; build metadata ignored. */
+int	 mkt_semver_cmp(const struct mkt_semver *, const struct mkt_semver *);
+/* True when going from old to new may break clients without a major
+ * bump being wrong: major increased, or 0.y.z with y increased. */
+bool	 mkt_semver_breaking_allowed(const struct mkt_semver *old,
+	    const struct mkt_semver *newer);
+/* Ranges: "1.4.0" (exact), "^1.2", "^1.2.3", "~1.2", "~1.2.3", "1",
+ * "1.2", "1.x", "1.2.x", "*", and comparator sets ">=1.2.0 <2.0.0".
+ * Pre-releases match only a range naming the same major.minor.patch
+ * with a pre-release (npm's rule), so "^1.2" never picks 2.0.0-rc.1. */
+bool	 mkt_semver_range_ok(const char *range);
+bool	 mkt_semver_satisfies(const char *range, const struct mkt_semver *);
+
+/* ---- OpenAPI 3.1 contracts (openapi.c) ----
+ * Findings are json-c arrays of {"pointer": RFC 6901 JSON Pointer into
+ * the document, "message": English sentence}.  Nothing is printed. */
+
+#define MKT_CONTRACT_MAX	(4u * 1024 * 1024)	/* bytes of a document */
+
+/* A contract given as JSON or YAML (libyaml; anchors and aliases refused,
+ * depth and node count capped) as a new json-c object, or NULL with a
+ * reason (line and column for YAML) in err. */
+struct json_object *mkt_contract_parse(const char *text, size_t len,
+	    char *err, size_t errsz);
+/* RFC 6901: the value at pointer in doc, or NULL. */
+struct json_object *mkt_json_pointer(struct json_object *doc,
+	    const char *pointer);
+/* Checks an OpenAPI 3.1 document; appends findings; returns their
+ * number (0: valid).  allow_http_loopback: development mode, where
+ * http:// servers on 127.0.0.1, ::1 and localhost are accepted. */
+size_t	 mkt_openapi_validate(struct json_object *doc,
+	    bool allow_http_loopback, struct json_object *findings);
+/* Changes from old to newer that break clients (removed path, removed
+ * operation, newly required parameter, newly required request body
+ * property, removed response media type); appends findings pointing into
+ * the newer document (or the old one for removals); returns the count. */
+size_t	 mkt_openapi_breaking(struct json_object *old,
+	    struct json_object *newer, struct json_object *changes);
+/* The document's operations, for the service page: a new array of
+ * {"method", "path", "operation_id", "summary", "deprecated"}. */
+struct json_object *mkt_openapi_operations(struct json_object *doc);
+
+/* One request built from the contract for the automated test of a
+ * provider endpoint: the first operation (POST preferred) with a JSON
+ * request example, or a GET without required parameters. */
+struct mkt_openapi_probe {
+	const char		*method;	/* "POST" */
+	const char		*path;		/* "/v1/chat/completions" */
+	struct json_object	*body;		/* example body, or NULL */
+	const char		*status;	/* expected: "200", "201", "2XX" */
+	struct json_object	*schema;	/* of that response, or NULL */
+	const char		*pointer;	/* the operation, for reports */
+};
+/* Fills probe with pointers into doc (valid while doc lives; nothing is
+ * allocated); false when the contract offers nothing to call. */
+bool	 mkt_openapi_probe(struct json_object *doc, struct mkt_openapi_probe *);
+
+/* ---- JSON Schema, a practical subset (schema.c) ----
+ * type, required, properties, additionalProperties (false or schema),
+ * items, enum, const, nullable type lists, allOf/anyOf/oneOf, minimum,
+ * maximum, minLength, maxLength, minItems, maxItems and local $ref into
+ * root.  Unknown keywords are ignored.  Appends findings whose pointer
+ * is into the instance; returns their number (0: valid). */
+size_t	 mkt_schema_validate(struct json_object *root,
+	    struct json_object *schema, struct json_object *instance,
+	    struct json_object *findings);
+
+/* ---- policy rules (policy.c) ----
+ * A rule is a small JSON document:
+ *   {"id": "https-endpoint", "field": "endpoint.url", "op": "prefix",
+ *    "value": "https://", "severity": "block"|"warn",
+ *    "message": "…", "when": {"field": …, "op": …, "value": …}}
+ * field is a dotted path into the subject (the service's metadata).
+ * Operators: exists, eq, ne, in, not_in, contains_any, contains_all,
+ * subset_of, lt, lte, gt, gte, prefix, max_length. */
+bool	 mkt_policy_rule_ok(struct json_object *rule, char *err, size_t errsz);
+/* Appends {"rule", "field", "severity", "message"} for every rule the
+ * subject breaks; returns the number of "block" violations, or -1 when
+ * a rule is malformed (err says which and why). */
+int	 mkt_policy_eval(struct json_object *rules, struct json_object *subject,
+	    struct json_object *violations, char *err, size_t errsz);
+
+/* ---- outgoing HTTP (http.c, libcurl) ---- */
+
+struct mkt_http_resp {
+	long		 status;	/* 0: no answer (see error) */
+	char		*body;		/* NUL-terminated, in the arena */
+	size_t		 len;
+	char		*content_type;	/* in the arena, or NULL */
+	double		 ms;		/* total time */
+	bool		 timed_out;
+	char		 error[256];	/* transport error, "" if none */
+};
+/* One request; headers "Name: value", NULL-terminated (may be NULL); the
+ * answer is cut at max_body bytes (error set).  Never follows redirects.
+ * MKT_OK whenever an HTTP answer arrived, whatever its status. */
+enum mkt_err mkt_http(struct mkt_arena *, const char *method,
+	    const char *url, const char *const *headers, const char *body,
+	    size_t body_len, long timeout_ms, size_t max_body,
+	    struct mkt_http_resp *);
+
+/* ---- secrets at rest and signatures (seal.c) ---- */
+
+/* AES-256-GCM with a 32-byte key given as 64 hex digits in the
+ * configuration; the sealed form is "v1:<nonce b64>:<ciphertext+tag b64>"
+ * in the arena.  Unseal fails (MKT_EINVAL) on any tampering. */
+enum mkt_err mkt_seal(struct mkt_arena *, const char *key_hex,
+	    const char *plain, size_t len, char **sealed);
+enum mkt_err mkt_unseal(struct mkt_arena *, const char *key_hex,
+	    const char *sealed, char **plain, size_t *len);
+void	 mkt_hmac_sha256_hex(char out[65], const void *key, size_t keylen,
+	    const void *data, size_t len);
+
 /* ---- memcached: only what can be rebuilt ---- */
 
 char	*mkt_cache_get(struct mkt_req *, const char *key, size_t *len);

@@ -32,6 +32,10 @@ main(void)
 	add_i18n_suite();
 	add_handle_suite();
 	add_jwt_suite();
+	add_semver_suite();
+	add_openapi_suite();
+	add_schema_suite();
+	add_policy_suite();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit: could not register the tests: %s\n",
 		    CU_get_error_msg());

@@ -15,5 +15,9 @@ void	add_config_suite(void);		/* t-config.c: configuration files */
 void	add_i18n_suite(void);		/* t-i18n.c: languages, catalogs */
 void	add_handle_suite(void);		/* t-handle.c: whole requests, threads */
 void	add_jwt_suite(void);		/* t-jwt.c: JWT verification */
+void	add_semver_suite(void);		/* t-semver.c: versions and ranges */
+void	add_openapi_suite(void);	/* t-openapi.c: contracts */
+void	add_schema_suite(void);		/* t-schema.c: JSON Schema subset */
+void	add_policy_suite(void);		/* t-policy.c: policy rules, sealing */
 
 #endif /* TESTS_H */

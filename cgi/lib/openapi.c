@@ -1,0 +1,2 @@
+/* openapi.c: (being written) */
+#include "market.h"

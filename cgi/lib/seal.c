@@ -1,0 +1,2 @@
+/* seal.c: (being written) */
+#include "market.h"

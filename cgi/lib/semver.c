@@ -1,0 +1,2 @@
+/* semver.c: (being written) */
+#include "market.h"
