@@ -31,4 +31,9 @@ int	orgs_page(struct mkt_req *);
 int	org_create(struct mkt_req *);
 int	org_rename(struct mkt_req *);
 
+/* approvals.c: the approval queue of the publishing pipeline */
+extern const struct mkt_param approval_params[];
+int	approvals_page(struct mkt_req *);
+int	approval_decide(struct mkt_req *);
+
 #endif

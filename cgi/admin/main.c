@@ -68,6 +68,10 @@ static const struct mkt_route routes[] = {
 	  org_create, NULL, "admin", org_params },
 	{ MKT_POST, "/admin/organizations/{slug}", MKT_FMT_BOTH, MKT_ROLE_ADMIN,
 	  org_rename, NULL, "admin", org_params },
+	{ MKT_GET, "/admin/approvals", MKT_FMT_BOTH, MKT_ROLE_ADMIN,
+	  approvals_page, "admin/approvals", "admin", NULL },
+	{ MKT_POST, "/admin/approvals/{id}", MKT_FMT_BOTH, MKT_ROLE_ADMIN,
+	  approval_decide, NULL, "admin", approval_params },
 	{ MKT_GET, "/health/admin", MKT_FMT_JSON, MKT_ROLE_ANON, mkt_health,
 	  NULL, NULL, NULL },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }

@@ -8,6 +8,7 @@
 
 struct ctl {
 	PGconn		*pg;
+	struct mkt_config *cfg;
 	const char	*sql_dir;
 	bool		 quiet;
 };
@@ -18,6 +19,7 @@ int	 ctl_create_admin(struct ctl *, int argc, char **argv);
 int	 ctl_create_user(struct ctl *, int argc, char **argv);
 int	 ctl_partitions(struct ctl *, int argc, char **argv);
 int	 ctl_audit_verify(struct ctl *, int argc, char **argv);
+int	 ctl_outbox(struct ctl *, int argc, char **argv);
 
 /* Runs a parameterised statement; prints the error and returns NULL on
  * failure.  The caller PQclear()s a non-NULL result. */

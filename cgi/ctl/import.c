@@ -61,16 +61,43 @@ static const struct {
 	const char	*mode;
 	const char	*category;
 	const char	*phrase;
+	const char	*path;		/* of the OpenAI-compatible API */
+	const char	*operation;
 } modes[] = {
-	{ "chat", "text-generation", "chat" },
-	{ "completion", "text-generation", "text completion" },
-	{ "responses", "text-generation", "chat (Responses API)" },
-	{ "embedding", "embeddings", "text embedding" },
-	{ "image_generation", "image-generation", "image generation" },
-	{ "audio_transcription", "speech-to-text", "speech-to-text" },
-	{ "audio_speech", "text-to-speech", "text-to-speech" },
-	{ "rerank", "reranking", "reranking" },
-	{ "moderation", "moderation", "moderation" },
+	{ "chat", "text-generation", "chat", "/v1/chat/completions",
+	  "createChatCompletion" },
+	{ "completion", "text-generation", "text completion",
+	  "/v1/completions", "createCompletion" },
+	{ "responses", "text-generation", "chat (Responses API)",
+	  "/v1/responses", "createResponse" },
+	{ "embedding", "embeddings", "text embedding", "/v1/embeddings",
+	  "createEmbedding" },
+	{ "image_generation", "image-generation", "image generation",
+	  "/v1/images/generations", "createImage" },
+	{ "audio_transcription", "speech-to-text", "speech-to-text",
+	  "/v1/audio/transcriptions", "createTranscription" },
+	{ "audio_speech", "text-to-speech", "text-to-speech",
+	  "/v1/audio/speech", "createSpeech" },
+	{ "rerank", "reranking", "reranking", "/v1/rerank", "createRerank" },
+	{ "moderation", "moderation", "moderation", "/v1/moderations",
+	  "createModeration" },
+};
+#define NMODES	(sizeof(modes) / sizeof(modes[0]))
+
+/* The demo catalog's promises, the same for every imported service
+ * (sql/demo/README.md says so): the source has no SLA and no endpoints. */
+#define DEMO_SLA	"{\"availability_pct\": \"99.5\", " \
+			"\"max_latency_ms\": 30000, \"support\": \"business-hours\"}"
+
+/* What the pipeline's steps found, per mode (contract) and per model
+ * (policy), while importing. */
+struct pipeline {
+	char			 sha[NMODES][65];
+	struct json_object	*contract[NMODES];	/* reports */
+	struct json_object	*rules;			/* check policies */
+	struct mkt_arena	*arena;
+	size_t			 refused;
+	struct mkt_buf		 refusals;		/* the first few */
 };
 
 static const struct {
@@ -112,31 +139,41 @@ static const char upsert_sql[] =
 	"  RETURNING id),"
 	" svc AS ("
 	"  INSERT INTO services (provider_id, slug, name, description,"
-	"    category, tags, capabilities, mode, status)"
-	"  SELECT id, $5, $6, $7, $8, $9::text[], $10::jsonb, $11, $12"
+	"    category, tags, capabilities, mode, status, endpoint, sla)"
+	"  SELECT id, $5, $6, $7, $8, $9::text[], $10::jsonb, $11, $12,"
+	"    $20::jsonb, $21::jsonb"
 	"  FROM prov"
 	"  ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name,"
 	"    description = EXCLUDED.description,"
 	"    category = EXCLUDED.category, tags = EXCLUDED.tags,"
 	"    capabilities = EXCLUDED.capabilities, mode = EXCLUDED.mode,"
-	"    status = EXCLUDED.status, updated_at = now()"
+	"    endpoint = EXCLUDED.endpoint, sla = EXCLUDED.sla,"
+	"    updated_at = now()"
 	"  RETURNING id)"
 	" INSERT INTO service_versions (service_id, version, status,"
 	"   input_price_per_mtok, output_price_per_mtok,"
 	"   cached_input_price_per_mtok, price_per_request, context_window,"
-	"   max_output_tokens, published_at, sunset_at)"
+	"   max_output_tokens, published_at, sunset_at, contract_sha256,"
+	"   report)"
 	" SELECT id, '1.0.0', $12, $13::numeric * 1000000,"
 	"   $14::numeric * 1000000, $15::numeric * 1000000, $16::numeric,"
-	"   $17::integer, $18::integer, now(), $19::date FROM svc"
+	"   $17::integer, $18::integer, now(), $19::date, $22, $23::jsonb"
+	" FROM svc"
 	" ON CONFLICT (service_id, version) DO UPDATE SET"
-	"   status = EXCLUDED.status,"
+	"   status = CASE WHEN EXISTS (SELECT 1 FROM lifecycle_transitions t"
+	"     WHERE t.from_status = service_versions.status"
+	"       AND t.to_status = EXCLUDED.status)"
+	"     THEN EXCLUDED.status ELSE service_versions.status END,"
 	"   input_price_per_mtok = EXCLUDED.input_price_per_mtok,"
 	"   output_price_per_mtok = EXCLUDED.output_price_per_mtok,"
 	"   cached_input_price_per_mtok = EXCLUDED.cached_input_price_per_mtok,"
 	"   price_per_request = EXCLUDED.price_per_request,"
 	"   context_window = EXCLUDED.context_window,"
 	"   max_output_tokens = EXCLUDED.max_output_tokens,"
-	"   sunset_at = EXCLUDED.sunset_at"
+	"   sunset_at = EXCLUDED.sunset_at,"
+	"   contract_sha256 = coalesce(service_versions.contract_sha256,"
+	"     EXCLUDED.contract_sha256),"
+	"   report = EXCLUDED.report"
 	" RETURNING id, service_id";
 
 /* A number from the catalog as text, keeping the source's digits. */
@@ -256,18 +293,225 @@ again:
 	s->slugs[s->n++] = mkt_xstrdup(slug->ptr);
 }
 
+/* The enabled check policies, as the publishing pipeline reads them. */
 static bool
-import_one(struct ctl *c, struct seen *seen, const char *model,
-    struct json_object *e, const char *today)
+load_rules(struct ctl *c, struct pipeline *pl)
 {
-	struct mkt_buf		 pslug, pname, slug, desc, tags, caps;
-	struct json_object	*v;
+	PGresult	*res = ctl_exec(c, "SELECT coalesce(json_agg(rule"
+	    " ORDER BY id), '[]') FROM policies WHERE enabled"
+	    " AND kind = 'check'", 0, NULL);
+
+	if (res == NULL)
+		return false;
+	pl->rules = json_tokener_parse(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return pl->rules != NULL;
+}
+
+/* The OpenAI-compatible contract of one mode: one operation taking and
+ * giving JSON.  Built here, then checked by the same validator providers
+ * face. */
+static struct json_object *
+mode_contract(size_t m)
+{
+	struct json_object	*doc, *info, *paths, *op, *post, *resp, *ok;
+	struct json_object	*body, *content, *media, *schema;
+
+	doc = json_object_new_object();
+	json_object_object_add(doc, "openapi", json_object_new_string("3.1.0"));
+	info = json_object_new_object();
+	json_object_object_add(info, "title", json_object_new_string(
+	    "OpenAI-compatible API"));
+	json_object_object_add(info, "version", json_object_new_string("1.0.0"));
+	json_object_object_add(info, "description", json_object_new_string(
+	    modes[m].phrase));
+	json_object_object_add(doc, "info", info);
+
+	schema = json_object_new_object();
+	json_object_object_add(schema, "type", json_object_new_string("object"));
+	json_object_object_add(schema, "required", json_object_new_array());
+	json_object_array_add(json_object_object_get(schema, "required"),
+	    json_object_new_string("model"));
+	media = json_object_new_object();
+	json_object_object_add(media, "schema", schema);
+	content = json_object_new_object();
+	json_object_object_add(content, "application/json", media);
+	body = json_object_new_object();
+	json_object_object_add(body, "required", json_object_new_boolean(1));
+	json_object_object_add(body, "content", content);
+
+	ok = json_object_new_object();
+	json_object_object_add(ok, "description", json_object_new_string("OK"));
+	resp = json_object_new_object();
+	json_object_object_add(resp, "200", ok);
+
+	post = json_object_new_object();
+	json_object_object_add(post, "operationId",
+	    json_object_new_string(modes[m].operation));
+	json_object_object_add(post, "requestBody", body);
+	json_object_object_add(post, "responses", resp);
+	op = json_object_new_object();
+	json_object_object_add(op, "post", post);
+	paths = json_object_new_object();
+	json_object_object_add(paths, modes[m].path, op);
+	json_object_object_add(doc, "paths", paths);
+	return doc;
+}
+
+/* Validates and stores the contract of every mode; the report's
+ * "contract" step for each. */
+static bool
+store_contracts(struct ctl *c, struct pipeline *pl)
+{
+	size_t	 m;
+
+	for (m = 0; m < NMODES; m++) {
+		struct json_object	*doc = mode_contract(m), *f, *step;
+		const char		*text, *p[4];
+		char			 bytes[24];
+		PGresult		*res;
+
+		f = json_object_new_array();
+		if (mkt_openapi_validate(doc, false, f) != 0) {
+			fprintf(stderr, "marketctl: the built-in %s contract "
+			    "is not valid: %s\n", modes[m].mode,
+			    json_object_to_json_string(f));
+			json_object_put(f);
+			json_object_put(doc);
+			return false;
+		}
+		text = json_object_to_json_string_ext(doc,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		mkt_sha256_hex(pl->sha[m], text, strlen(text));
+		snprintf(bytes, sizeof(bytes), "%zu", strlen(text));
+		p[0] = pl->sha[m];
+		p[1] = text;
+		p[2] = "json";
+		p[3] = bytes;
+		res = ctl_exec(c, "INSERT INTO contracts (sha256, document,"
+		    " source_format, bytes) VALUES ($1, $2::jsonb, $3,"
+		    " $4::integer) ON CONFLICT (sha256) DO NOTHING", 4, p);
+		step = json_object_new_object();
+		json_object_object_add(step, "ok", json_object_new_boolean(1));
+		json_object_object_add(step, "format",
+		    json_object_new_string("json"));
+		json_object_object_add(step, "findings", f);
+		json_object_object_add(step, "operations",
+		    json_object_new_int(1));
+		json_object_object_add(step, "sha256",
+		    json_object_new_string(pl->sha[m]));
+		pl->contract[m] = step;
+		json_object_put(doc);
+		if (res == NULL)
+			return false;
+		PQclear(res);
+	}
+	return true;
+}
+
+/*
+ * The policy step for one model: the same rules providers face, over
+ * the same fields.  Returns the report to store, or NULL when a rule
+ * blocks (the model is not imported; the reason is kept for the
+ * summary).
+ */
+static struct json_object *
+check_model(struct pipeline *pl, size_t m, const char *model,
+    const char *desc, const char *endpoint, const char *const *prices)
+{
+	struct json_object	*subj, *d, *viol, *rep, *step;
+	char			 err[256];
+	int			 blocks;
+	bool			 priced = false;
+	size_t			 i;
+
+	for (i = 0; i < 4; i++)
+		priced = priced || prices[i] != NULL;
+	subj = json_object_new_object();
+	json_object_object_add(subj, "name", json_object_new_string(model));
+	json_object_object_add(subj, "description",
+	    json_object_new_string(desc));
+	json_object_object_add(subj, "category",
+	    json_object_new_string(modes[m].category));
+	json_object_object_add(subj, "sla", json_tokener_parse(DEMO_SLA));
+	json_object_object_add(subj, "compliance_level",
+	    json_object_new_string("public"));
+	json_object_object_add(subj, "certifications", json_object_new_array());
+	json_object_object_add(subj, "data_residency", json_object_new_array());
+	json_object_object_add(subj, "training_use", json_object_new_boolean(0));
+	d = json_object_new_object();
+	json_object_object_add(d, "endpoint_secure", json_object_new_boolean(
+	    strncmp(endpoint, "https://", 8) == 0));
+	json_object_object_add(d, "has_price", json_object_new_boolean(priced));
+	json_object_object_add(d, "provider_listed_services",
+	    json_object_new_int(1));
+	json_object_object_add(subj, "derived", d);
+	viol = json_object_new_array();
+	blocks = mkt_policy_eval(pl->rules, subj, viol, err, sizeof(err));
+	json_object_put(subj);
+	if (blocks != 0) {
+		if (blocks < 0)
+			mkt_buf_printf(&pl->refusals, "  %s: %s\n", model, err);
+		else if (pl->refused < 5) {
+			size_t k;
+
+			for (k = 0; k < json_object_array_length(viol); k++) {
+				struct json_object *v =
+				    json_object_array_get_idx(viol, k);
+
+				if (strcmp(json_object_get_string(
+				    json_object_object_get(v, "severity")),
+				    "block") == 0) {
+					mkt_buf_printf(&pl->refusals,
+					    "  %s: %s\n", model,
+					    json_object_get_string(
+					    json_object_object_get(v,
+					    "message")));
+					break;
+				}
+			}
+		}
+		pl->refused++;
+		json_object_put(viol);
+		return NULL;
+	}
+	rep = json_object_new_object();
+	json_object_object_add(rep, "contract",
+	    json_object_get(pl->contract[m]));
+	step = json_object_new_object();
+	json_object_object_add(step, "ok", json_object_new_boolean(1));
+	json_object_object_add(step, "violations", viol);
+	json_object_object_add(step, "rules", json_object_new_int64(
+	    (int64_t)json_object_array_length(pl->rules)));
+	json_object_object_add(rep, "policy", step);
+	step = json_object_new_object();
+	json_object_object_add(step, "ok", json_object_new_boolean(1));
+	json_object_object_add(step, "message", json_object_new_string(
+	    "Imported by the operator from the demo catalog: the endpoint "
+	    "was not called."));
+	json_object_object_add(rep, "tests", step);
+	step = json_object_new_object();
+	json_object_object_add(step, "ok", json_object_new_boolean(1));
+	json_object_object_add(step, "required", json_object_new_boolean(0));
+	json_object_object_add(step, "reasons", json_object_new_array());
+	json_object_object_add(step, "message", json_object_new_string(
+	    "Approved by the operator who imported the catalog."));
+	json_object_object_add(rep, "approval", step);
+	return rep;
+}
+
+static bool
+import_one(struct ctl *c, struct seen *seen, struct pipeline *pl,
+    const char *model, struct json_object *e, const char *today)
+{
+	struct mkt_buf		 pslug, pname, slug, desc, tags, caps, ep;
+	struct json_object	*v, *report;
 	const char		*homepage, *mode = NULL, *category = NULL;
-	const char		*phrase = NULL, *ctx, *words[16], *params[19];
+	const char		*phrase = NULL, *ctx, *words[16], *params[23];
 	const char		*sunset = NULL, *status = "active";
 	char			 ctxbuf[24], outbuf[24];
 	bool			 verified, ok;
-	size_t			 i, nwords = 0, ntags = 0;
+	size_t			 i, m = 0, nwords = 0, ntags = 0;
 	PGresult		*res;
 
 	if (json_object_object_get_ex(e, "mode", &v))
@@ -276,6 +520,7 @@ import_one(struct ctl *c, struct seen *seen, const char *model,
 		if (strcmp(modes[i].mode, mode) == 0) {
 			category = modes[i].category;
 			phrase = modes[i].phrase;
+			m = i;
 		}
 	if (category == NULL || !json_object_object_get_ex(e,
 	    "litellm_provider", &v))
@@ -286,6 +531,7 @@ import_one(struct ctl *c, struct seen *seen, const char *model,
 	mkt_buf_init(&desc);
 	mkt_buf_init(&tags);
 	mkt_buf_init(&caps);
+	mkt_buf_init(&ep);
 	provider_of(json_object_get_string(v), &pslug, &pname, &homepage,
 	    &verified);
 	mkt_buf_printf(&slug, "%s-", pslug.ptr);
@@ -352,7 +598,28 @@ import_one(struct ctl *c, struct seen *seen, const char *model,
 	params[16] = ctx;
 	params[17] = tokens(e, "max_output_tokens", outbuf, sizeof(outbuf));
 	params[18] = sunset;
-	res = ctl_exec(c, upsert_sql, 19, params);
+
+	/* The pipeline's steps for a catalog the operator vouches for: the
+	 * contract (checked once per mode) and the policies; no endpoint
+	 * call, approval given by the import itself. */
+	mkt_buf_printf(&ep, "{\"url\": \"https://%s.provider.example/v1\", "
+	    "\"protocol\": \"openai\", \"auth_method\": \"bearer\"}",
+	    pslug.ptr);
+	report = check_model(pl, m, model, desc.ptr,
+	    mkt_arena_printf(pl->arena, "https://%s.provider.example/v1",
+	    pslug.ptr), params + 12);
+	if (report == NULL) {
+		ok = true;	/* refused: counted, not imported */
+		res = NULL;
+		goto done;
+	}
+	params[19] = ep.ptr;
+	params[20] = DEMO_SLA;
+	params[21] = pl->sha[m];
+	params[22] = json_object_to_json_string_ext(report,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	res = ctl_exec(c, upsert_sql, 23, params);
+	json_object_put(report);
 	ok = res != NULL;
 	if (ok) {
 		const char *p2[2] = { PQgetvalue(res, 0, 0),
@@ -364,7 +631,9 @@ import_one(struct ctl *c, struct seen *seen, const char *model,
 		PQclear(r2);
 	} else
 		fprintf(stderr, "marketctl: while importing \"%s\"\n", model);
+done:
 	PQclear(res);
+	mkt_buf_free(&ep);
 	mkt_buf_free(&pslug);
 	mkt_buf_free(&pname);
 	mkt_buf_free(&slug);
@@ -386,6 +655,7 @@ ctl_import(struct ctl *c, int argc, char **argv)
 	    DEMODIR "/litellm-models.json";
 	struct json_object	*root;
 	struct seen		 seen = { NULL, 0 };
+	struct pipeline		 pl;
 	struct timespec		 t0;
 	char			 today[11];
 	time_t			 now = time(NULL);
@@ -413,13 +683,23 @@ ctl_import(struct ctl *c, int argc, char **argv)
 		json_object_put(root);
 		return 1;
 	}
+	memset(&pl, 0, sizeof(pl));
+	mkt_buf_init(&pl.refusals);
+	pl.arena = mkt_arena_new(4096);
+	if (!load_rules(c, &pl) || !store_contracts(c, &pl) ||
+	    !ctl_command(c, "SELECT set_config('mkt.reason', "
+	    "'catalog import, approved by the operator', true)"))
+		rc = 1;
 	json_object_object_foreach(root, model, entry) {
+		if (rc != 0)
+			break;
 		if (!json_object_is_type(entry, json_type_object) ||
 		    strcmp(model, "sample_spec") == 0 ||
 		    !mkt_text_clean(model, strlen(model)) ||
 		    strlen(model) > 200)
 			continue;
-		if (!import_one(c, &seen, model, entry, today)) {
+		mkt_arena_reset(pl.arena);
+		if (!import_one(c, &seen, &pl, model, entry, today)) {
 			rc = 1;
 			break;
 		}
@@ -430,19 +710,30 @@ ctl_import(struct ctl *c, int argc, char **argv)
 		char details[128];
 
 		snprintf(details, sizeof(details), "{\"tool\":\"marketctl\","
-		    "\"services\":%zu}", seen.n);
+		    "\"services\":%zu,\"refused\":%zu}", seen.n - pl.refused,
+		    pl.refused);
 		if (!ctl_audit(c, "catalog.import", "catalog", NULL, details))
 			rc = 1;
 	}
-	if (rc == 0 && ctl_command(c, "COMMIT"))
-		ctl_progress(c, "imported %zu services in %.1f s\n", seen.n,
-		    mkt_elapsed_ms(&t0) / 1000);
+	if (rc == 0 && ctl_command(c, "COMMIT")) {
+		ctl_progress(c, "imported %zu services in %.1f s\n",
+		    seen.n - pl.refused, mkt_elapsed_ms(&t0) / 1000);
+		if (pl.refused > 0)
+			ctl_progress(c, "%zu models were refused by the "
+			    "policies and not imported, for example:\n%s",
+			    pl.refused, pl.refusals.ptr);
+	}
 	else {
 		ctl_command(c, "ROLLBACK");
 		fprintf(stderr, "marketctl: import failed; nothing was "
 		    "changed\n");
 		rc = 1;
 	}
+	for (i = 0; i < NMODES; i++)
+		json_object_put(pl.contract[i]);
+	json_object_put(pl.rules);
+	mkt_buf_free(&pl.refusals);
+	mkt_arena_free(pl.arena);
 	for (i = 0; i < seen.n; i++)
 		free(seen.slugs[i]);
 	free(seen.slugs);

@@ -33,6 +33,11 @@ static const struct {
 	{ "partitions", ctl_partitions,
 	  "partitions [--months N] create the monthly usage partitions ahead\n"
 	  "                          (run monthly from cron)" },
+	{ "outbox", ctl_outbox,
+	  "outbox [--once] [--batch N]\n"
+	  "                          deliver service registrations to the\n"
+	  "                          LLM-Registry; runs until SIGTERM, woken\n"
+	  "                          by each publication (--once: for cron)" },
 	{ "audit-verify", ctl_audit_verify,
 	  "audit-verify            recompute the audit hash chain; exit 1 and\n"
 	  "                          name the first bad seq when it is broken" },
@@ -195,6 +200,7 @@ main(int argc, char **argv)
 	if (database == NULL || *database == '\0')
 		database = mkt_config_str(cfg, "database", "dbname=marketplace");
 	c.sql_dir = mkt_config_str(cfg, "sql_dir", SQLDIR);
+	c.cfg = cfg;
 	c.pg = PQconnectdb(database);
 	if (PQstatus(c.pg) != CONNECTION_OK) {
 		fprintf(stderr, "marketctl: could not connect to the database: "

@@ -74,6 +74,12 @@ mkt_app_init(struct mkt_app *app, const struct mkt_program *prog,
 	app->static_url = mkt_config_str(cfg, "static_url", "/static");
 	app->max_body = (size_t)mkt_config_long(cfg, "max_body_bytes",
 	    1024 * 1024, 1024, 64L * 1024 * 1024);
+	/* Contracts are large (the Mistral API's is 1 MB of JSON, more as
+	 * a form): publishing has its own, higher limit. */
+	if (strcmp(prog->name, "publish") == 0)
+		app->max_body = (size_t)mkt_config_long(cfg,
+		    "publish_max_body_bytes", 8L * 1024 * 1024, 1024,
+		    64L * 1024 * 1024);
 	app->max_query = (size_t)mkt_config_long(cfg, "max_query_bytes",
 	    8192, 256, 65536);
 	app->statement_timeout_ms = mkt_config_long(cfg,

@@ -21,7 +21,7 @@
 #define LOGIN_MAX_PER_ADDRESS	50
 
 static const char *const role_names[MKT_ROLE__MAX] = {
-	"anonymous", "user", "consumer", "provider", "admin", "auditor"
+	"anonymous", "user", "signed", "consumer", "provider", "admin", "auditor"
 };
 
 const char *
@@ -31,7 +31,7 @@ mkt_role_name(enum mkt_role role)
 }
 
 static const char *const role_labels[MKT_ROLE__MAX] = {
-	N_("Anonymous"), N_("User"), N_("Consumer"), N_("Provider"),
+	N_("Anonymous"), N_("User"), N_("Signed request"), N_("Consumer"), N_("Provider"),
 	N_("Administrator"), N_("Auditor")
 };
 
@@ -52,7 +52,7 @@ mkt_role_label(const struct mkt_req *r, const char *name)
 bool
 mkt_has_role(const struct mkt_user *u, enum mkt_role role)
 {
-	if (role == MKT_ROLE_ANON)
+	if (role == MKT_ROLE_ANON || role == MKT_ROLE_SIGNED)
 		return true;
 	if (u == NULL)
 		return false;

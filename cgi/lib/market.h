@@ -165,6 +165,8 @@ enum mkt_fmt { MKT_FMT_HTML = 1, MKT_FMT_JSON = 2 };
 enum mkt_role {
 	MKT_ROLE_ANON,		/* anyone */
 	MKT_ROLE_USER,		/* any signed-in user */
+	MKT_ROLE_SIGNED,	/* no session: the handler verifies a signature
+				   (webhooks), so no CSRF check either */
 	MKT_ROLE_CONSUMER, MKT_ROLE_PROVIDER, MKT_ROLE_ADMIN,
 	MKT_ROLE_AUDITOR, MKT_ROLE__MAX
 };
@@ -499,6 +501,18 @@ enum mkt_err mkt_unseal(struct mkt_arena *, const char *key_hex,
 	    const char *sealed, char **plain, size_t *len);
 void	 mkt_hmac_sha256_hex(char out[65], const void *key, size_t keylen,
 	    const void *data, size_t len);
+
+/* ---- the version lifecycle and the outbox (lifecycle.c) ----
+ * All of these write inside the caller's open transaction. */
+bool	 mkt_lifecycle_allowed(const char *from, const char *to);
+enum mkt_err mkt_lifecycle_actor(struct mkt_req *, const char *reason);
+enum mkt_err mkt_version_transition(struct mkt_req *, const char *version_id,
+	    const char *to, const char *reason, const char *sunset,
+	    const char **from);
+enum mkt_err mkt_outbox_add(struct mkt_req *, const char *destination,
+	    const char *event_type, const char *aggregate_type,
+	    const char *aggregate_id, struct json_object *payload);
+enum mkt_err mkt_registry_enqueue(struct mkt_req *, const char *service_id);
 
 /* ---- memcached: only what can be rebuilt ---- */
 

@@ -618,7 +618,15 @@ problem_json(struct mkt_req *r)
 	json_object_object_add(p, "instance",
 	    json_object_new_string(r->full_path));
 	json_object_object_add(p, "request_id", json_object_new_string(r->id));
-	if (r->problem_extra != NULL)
+	/* An array is the list of bad fields; an object carries extension
+	 * members (RFC 9457 section 3.2), such as a pipeline's report. */
+	if (r->problem_extra != NULL &&
+	    json_object_is_type(r->problem_extra, json_type_object)) {
+		json_object_object_foreach(r->problem_extra, k, v)
+			if (json_object_object_get_ex(p, k, NULL) == 0)
+				json_object_object_add(p, k,
+				    json_object_get(v));
+	} else if (r->problem_extra != NULL)
 		json_object_object_add(p, "errors",
 		    json_object_get(r->problem_extra));
 	return p;

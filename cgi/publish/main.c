@@ -1,8 +1,9 @@
-/* main.c: mkt-publish, the provider side: providers now, publishing next */
+/* main.c: mkt-publish, the provider side: providers, registration,
+ * versions and the publishing pipeline */
 #include <json-c/json.h>
 #include <libpq-fe.h>
 
-#include "market.h"
+#include "publish.h"
 
 static const struct mkt_sql q_providers = { "publish_providers", 0,
 	"SELECT coalesce(json_agg(json_build_object("
@@ -48,8 +49,28 @@ providers(struct mkt_req *r)
 static const struct mkt_route routes[] = {
 	{ MKT_GET, "/providers", MKT_FMT_BOTH, MKT_ROLE_ANON, providers,
 	  "publish/providers", "publish", NULL },
-	{ MKT_GET, "/publish", MKT_FMT_BOTH, MKT_ROLE_PROVIDER, mkt_not_yet,
-	  NULL, "publish", NULL },
+	{ MKT_GET, "/publish", MKT_FMT_BOTH, MKT_ROLE_PROVIDER, pub_dashboard,
+	  "publish/dashboard", "publish", NULL },
+	{ MKT_GET, "/publish/services", MKT_FMT_BOTH, MKT_ROLE_PROVIDER,
+	  pub_dashboard, "publish/dashboard", "publish", NULL },
+	{ MKT_GET, "/publish/new", MKT_FMT_HTML, MKT_ROLE_PROVIDER,
+	  pub_new_form, "publish/new", "publish", NULL },
+	{ MKT_POST, "/publish/services", MKT_FMT_BOTH, MKT_ROLE_PROVIDER,
+	  pub_create, "publish/new", "publish", NULL },
+	{ MKT_GET, "/publish/services/{slug}", MKT_FMT_BOTH, MKT_ROLE_USER,
+	  pub_service_page, "publish/service", "publish", NULL },
+	{ MKT_POST, "/publish/services/{slug}/versions", MKT_FMT_BOTH,
+	  MKT_ROLE_PROVIDER, pub_version_create, NULL, "publish", NULL },
+	{ MKT_POST, "/publish/services/{slug}/versions/{version}/status",
+	  MKT_FMT_BOTH, MKT_ROLE_PROVIDER, pub_version_status, NULL,
+	  "publish", NULL },
+	{ MKT_POST, "/publish/services/{slug}/versions/{version}/retest",
+	  MKT_FMT_BOTH, MKT_ROLE_PROVIDER, pub_version_retest, NULL,
+	  "publish", NULL },
+	{ MKT_GET, "/publish/services/{slug}/versions/{version}/contract",
+	  MKT_FMT_JSON, MKT_ROLE_ANON, pub_contract, NULL, NULL, NULL },
+	{ MKT_POST, "/publish/registry/webhook", MKT_FMT_JSON,
+	  MKT_ROLE_SIGNED, pub_registry_webhook, NULL, NULL, NULL },
 	{ MKT_GET, "/health/publish", MKT_FMT_JSON, MKT_ROLE_ANON, mkt_health,
 	  NULL, NULL, NULL },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
@@ -57,7 +78,7 @@ static const struct mkt_route routes[] = {
 
 static const struct mkt_program program = {
 	"publish",
-	"Serves the provider side: providers and (next) service publishing",
+	"Serves the provider side: providers, service registration, versions, the publishing pipeline and the registry webhook",
 	routes
 };
 
