@@ -389,7 +389,7 @@ store_contracts(struct ctl *c, struct pipeline *pl)
 		p[2] = "json";
 		p[3] = bytes;
 		res = ctl_exec(c, "INSERT INTO contracts (sha256, document,"
-		    " source_format, bytes) VALUES ($1, $2::jsonb, $3,"
+		    " source_format, bytes) VALUES ($1, $2::json, $3,"
 		    " $4::integer) ON CONFLICT (sha256) DO NOTHING", 4, p);
 		step = json_object_new_object();
 		json_object_object_add(step, "ok", json_object_new_boolean(1));

@@ -127,8 +127,9 @@ deliver(struct worker *w, PGresult *res, int row)
 	hdrs[4] = NULL;
 	mkt_http(w->arena, "POST", w->url, hdrs, payload, strlen(payload),
 	    w->timeout_ms, MAX_ANSWER, &resp);
-	if (resp.status >= 200 && resp.status < 300 &&
-	    (ans = json_tokener_parse(resp.body)) != NULL &&
+	if (resp.status > 0)
+		ans = json_tokener_parse(resp.body);
+	if (resp.status >= 200 && resp.status < 300 && ans != NULL &&
 	    json_object_object_get_ex(ans, "registry_id", &v) &&
 	    json_object_is_type(v, json_type_string) &&
 	    json_object_get_string_len(v) > 0 &&

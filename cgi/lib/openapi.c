@@ -1,7 +1,6 @@
 /* openapi.c: OpenAPI 3.1 contracts: parsing, checks, changes, probes */
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +176,32 @@ line_col(const char *s, size_t off, size_t *line, size_t *col)
 	*col = off - bol + 1;
 }
 
+/* Whether o nests collections deeper than max (o itself counts). */
+static bool
+nested_deeper(struct json_object *o, int max)
+{
+	size_t	 i, n;
+
+	if (json_object_is_type(o, json_type_object)) {
+		if (max == 0)
+			return true;
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			if (nested_deeper(v, max - 1))
+				return true;
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		if (max == 0)
+			return true;
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++)
+			if (nested_deeper(json_object_array_get_idx(o, i),
+			    max - 1))
+				return true;
+	}
+	return false;
+}
+
 static struct json_object *
 parse_json(const char *s, size_t n, char *err, size_t errsz)
 {
@@ -185,7 +210,9 @@ parse_json(const char *s, size_t n, char *err, size_t errsz)
 	enum json_tokener_error	 jerr;
 	size_t			 off, line, col;
 
-	if ((tok = json_tokener_new_ex(DEPTH_MAX)) == NULL) {
+	/* json-c counts a member's value as a level of its own: one more
+	 * lets 64 objects through, the walk below refuses 65 arrays. */
+	if ((tok = json_tokener_new_ex(DEPTH_MAX + 1)) == NULL) {
 		note(err, errsz, "out of memory");
 		return NULL;
 	}
@@ -219,6 +246,12 @@ parse_json(const char *s, size_t n, char *err, size_t errsz)
 		    "of the JSON document", line, col);
 		return NULL;
 	}
+	if (nested_deeper(o, DEPTH_MAX)) {
+		json_object_put(o);
+		note(err, errsz, "the JSON document is nested more than %d "
+		    "levels deep", DEPTH_MAX);
+		return NULL;
+	}
 	return o;
 }
 
@@ -247,7 +280,8 @@ all_of(const char *s, const char *end, const char *set)
 	return true;
 }
 
-/* YAML 1.2 core schema floats: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
+/* YAML 1.2 core schema floats:
+ * [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
 static bool
 is_float(const char *s, const char *end)
 {
@@ -554,8 +588,9 @@ parse_yaml(const char *s, size_t n, char *err, size_t errsz)
 	yaml_parser_delete(&p);
 	for (i = 0; i < DEPTH_MAX; i++)
 		free(y.st[i].key);
-	if (ok && !y.have_root) {
-		note(err, errsz, "the YAML document is empty");
+	if (ok && (!y.have_root || y.root == NULL)) {
+		/* No document, or a null one: no contract either way. */
+		note(err, errsz, "the YAML document is empty (or null)");
 		ok = false;
 	}
 	if (!ok) {
@@ -686,8 +721,6 @@ ref_pointer(const char *ref, struct mkt_buf *out)
 		return false;
 	mkt_buf_reset(out);
 	mkt_buf_puts(out, ref + 1);
-	if (out->ptr == NULL)
-		mkt_buf_reserve(out, 1);
 	if (strchr(out->ptr, '%') == NULL)
 		return true;
 	n = out->len;
@@ -742,7 +775,7 @@ struct vctx {
 	struct seg		 path[WALK_MAX];
 	int			 depth;
 	bool			 too_deep;	/* reported once */
-	struct json_object	*opids;		/* operationId -> pointer */
+	struct json_object	*opids;	/* operationId: its pointer */
 	struct json_object	*anchors;	/* $anchor names */
 	struct json_object	*named_refs;	/* [pointer, name] */
 	struct mkt_buf		 b;		/* scratch */
@@ -912,7 +945,10 @@ walk_refs(struct vctx *c, struct json_object *o, enum wmode m)
 			if (t != json_type_string)
 				cm = strcmp(k, "$defs") == 0 ? W_NAMES : W_OBJ;
 			else if (strcmp(k, "$ref") == 0) {
-				push_key(c, k);
+				if (!push_key(c, k)) {
+					too_deep(c);
+					return;
+				}
 				check_ref(c, json_object_get_string(v));
 				pop(c);
 				continue;
@@ -1444,6 +1480,7 @@ mkt_openapi_validate(struct json_object *doc, bool allow_http_loopback,
 	if (!is_object(doc)) {
 		finding(&c, NULL, "the document must be a JSON object (an "
 		    "OpenAPI document), not %s", type_name(doc));
+		mkt_buf_free(&c.b);
 		return c.count;
 	}
 	c.opids = json_object_new_object();
@@ -1517,7 +1554,7 @@ param_required(struct json_object *p)
 
 /*
  * The parameter name/in of an operation: its own list first, then the
- * path item's (RFC: operation-level parameters override).  NULL if none.
+ * path item's, which the operation's override.  NULL if none.
  */
 static struct json_object *
 find_param(struct json_object *doc, struct json_object *item,
@@ -1652,11 +1689,14 @@ diff_body(struct bctx *c, struct json_object *oop, struct json_object *nop,
 		mkt_buf_free(&p);
 		return;
 	}
-	if (true_member(nrb, "required") && !true_member(orb, "required"))
+	plen = p.len;
+	if (true_member(nrb, "required") && !true_member(orb, "required")) {
+		ptr_add(&p, "required");
 		change(c, ptr_str(&p), "the request body of operation %s %s "
 		    "became required", c->method, c->path);
+		ptr_set(&p, plen);
+	}
 	ocontent = member(orb, "content");
-	plen = p.len;
 	if (orb != NULL && is_object(member(nrb, "content"))) {
 		json_object_object_foreach(member(nrb, "content"), type, nmt) {
 			if ((omt = member(ocontent, type)) == NULL)
@@ -1863,7 +1903,8 @@ body_example(struct json_object *doc, struct json_object *op)
 	if (is_object(v = member(mt, "examples"))) {
 		json_object_object_foreach(v, name, ex) {
 			(void)name;
-			if ((ex = member(deref(doc, ex, NULL), "value")) != NULL)
+			ex = member(deref(doc, ex, NULL), "value");
+			if (ex != NULL)
 				return ex;
 			break;
 		}
@@ -1922,27 +1963,29 @@ has_required_params(struct json_object *doc, struct json_object *item,
 }
 
 /*
- * The operation's pointer, kept alive by the operation object itself
- * (json-c userdata, freed with the document) since the probe allocates
- * nothing the caller would have to free.
+ * The operation's pointer has '/' escaped, so it cannot point into the
+ * document; it lives here, valid until the thread's next probe.  (Userdata
+ * on the document would last longer but makes json_object_deep_copy()
+ * of it fail.)
  */
-static const char *
-op_pointer(struct json_object *op, const char *path, const char *method)
+#define PROBE_POINTER_MAX	1024
+static _Thread_local char	 probe_pointer[PROBE_POINTER_MAX];
+
+/* False when the pointer does not fit (a path of absurd length). */
+static bool
+op_pointer(const char *path, const char *method)
 {
 	struct mkt_buf	 b;
-	const char	*old;
+	bool		 ok;
 
 	mkt_buf_init(&b);
 	mkt_buf_puts(&b, "/paths");
 	ptr_add(&b, path);
 	ptr_add(&b, method);
-	old = json_object_get_userdata(op);
-	if (old != NULL && strcmp(old, b.ptr) == 0) {
-		mkt_buf_free(&b);
-		return old;
-	}
-	json_object_set_userdata(op, b.ptr, json_object_free_userdata);
-	return b.ptr;
+	if ((ok = b.len < sizeof(probe_pointer)))
+		memcpy(probe_pointer, b.ptr, b.len + 1);
+	mkt_buf_free(&b);
+	return ok;
 }
 
 static void
@@ -1960,14 +2003,14 @@ probe_fill(struct json_object *doc, struct mkt_openapi_probe *pr,
 	pr->body = body;
 	pr->status = status;
 	pr->schema = member(mt, "schema");
-	pr->pointer = op_pointer(op, path, methods[m]);
+	pr->pointer = probe_pointer;
 }
 
 /*
  * A POST with a JSON example body first, else a GET; both without path
  * templates or required parameters, and with a success response to
- * expect.  Not safe on a document shared between threads (the pointer
- * is attached to the operation object).
+ * expect.  All but pointer point into doc; pointer is valid until the
+ * calling thread probes again.
  */
 bool
 mkt_openapi_probe(struct json_object *doc, struct mkt_openapi_probe *pr)
@@ -1991,6 +2034,8 @@ mkt_openapi_probe(struct json_object *doc, struct mkt_openapi_probe *pr)
 				continue;
 			body = NULL;
 			if (pass == 0 && (body = body_example(doc, op)) == NULL)
+				continue;
+			if (!op_pointer(path, methods[m]))
 				continue;
 			probe_fill(doc, pr, op, path, m, status, body);
 			return true;

@@ -18,7 +18,7 @@ enum op { OP_EQ, OP_GE, OP_GT, OP_LE, OP_LT, OP_NONE };
 struct cmp {
 	enum op		 op;
 	struct ver	 ver;
-	bool		 named_pre;	/* the range text gave ver's pre */
+	bool		 named_pre;	/* pre given by the range */
 };
 
 static bool
@@ -412,7 +412,8 @@ parse_term(const char *s, const char *end, struct cmp *c, size_t *n)
 	case OP_LT:
 		if (p.nparts == 0)
 			return add_never(c, n);
-		v = p.ver;	/* below the lowest of them: <1.2 := <1.2.0-0 */
+		/* Below the lowest of them: <1.2 := <1.2.0-0. */
+		v = p.ver;
 		v.pre = "0";
 		v.prelen = 1;
 		return add(c, n, OP_LT, &v, false);

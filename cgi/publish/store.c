@@ -9,7 +9,7 @@
 
 static const struct mkt_sql q_contract = { "pub_contract_put", 4,
 	"INSERT INTO contracts (sha256, document, source_format, bytes)"
-	" VALUES ($1, $2::jsonb, $3, $4::integer)"
+	" VALUES ($1, $2::json, $3, $4::integer)"
 	" ON CONFLICT (sha256) DO NOTHING" };
 
 static const struct mkt_sql q_version = { "pub_version_put", 15,

@@ -4,10 +4,11 @@
 
 -- OpenAPI documents, addressed by the SHA-256 of their canonical JSON.
 -- A row never changes: a published version's contract is immutable
--- because what it points at cannot be rewritten.
+-- because what it points at cannot be rewritten.  json, not jsonb: the
+-- document keeps its own order of paths and operations.
 CREATE TABLE contracts (
     sha256        text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
-    document      jsonb NOT NULL CHECK (jsonb_typeof(document) = 'object'),
+    document      json NOT NULL CHECK (json_typeof(document) = 'object'),
     source_format text NOT NULL CHECK (source_format IN ('json', 'yaml')),
     bytes         integer NOT NULL CHECK (bytes > 0),
     created_at    timestamptz NOT NULL DEFAULT now()

@@ -134,7 +134,9 @@ has_finding(struct json_object *findings, const char *pointer,
     const char *text)
 {
 	struct json_object	*f, *p, *m;
-	size_t			 i, n = json_object_array_length(findings);
+	size_t			 i, n;
+
+	n = json_object_array_length(findings);
 
 	for (i = 0; i < n; i++) {
 		f = json_object_array_get_idx(findings, i);
@@ -151,7 +153,8 @@ static void
 dump(const char *what, struct json_object *findings)
 {
 	fprintf(stderr, "\n%s: %s\n", what, json_object_to_json_string_ext(
-	    findings, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	    findings, JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 /*
@@ -379,7 +382,7 @@ test_dangling_ref(void)
 	/* A schema removed: every reference to it is reported. */
 	d = mistral();
 	del(d, "/components/schemas", "ModelList");
-	expect(d, false, 2, "/paths/~1v1~1models/get/responses/200/content/"
+	expect(d, false, 1, "/paths/~1v1~1models/get/responses/200/content/"
 	    "application~1json/schema/$ref",
 	    "\"#/components/schemas/ModelList\" does not resolve");
 
@@ -678,6 +681,34 @@ test_paths_and_operations(void)
 	expect(d, false, 1, "/paths/~1v1~1x", "a path item must be an object");
 }
 
+/* A document built in memory may nest deeper than any parsed one: the
+ * checks stop at their depth and say so once. */
+static void
+test_validate_deep_document(void)
+{
+	struct json_object	*d, *o, *f;
+	int			 i;
+
+	d = mistral();
+	o = mkt_json_pointer(d, "/components/schemas/ModelList");
+	for (i = 0; i < 300; i++) {
+		struct json_object *props = json_object_new_object();
+		struct json_object *child = json_object_new_object();
+
+		json_object_object_add(props, "p", child);
+		json_object_object_add(o, "properties", props);
+		o = child;
+	}
+	json_object_object_add(o, "$ref", json_object_new_string("#/x"));
+	f = json_object_new_array();
+	CU_ASSERT_EQUAL(mkt_openapi_validate(d, false, f), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json_object_get_string(
+	    json_object_object_get(json_object_array_get_idx(f, 0),
+	    "message")), "nested more than 128 levels"));
+	json_object_put(f);
+	json_object_put(d);
+}
+
 /* ---- parsing ---- */
 
 static void
@@ -695,7 +726,7 @@ test_yaml_scalars(void)
 	static const struct {
 		const char	*key;
 		enum json_type	 type;
-		const char	*text;		/* json-c's serialisation */
+		const char	*text;	/* as json-c prints it */
 	} want[] = {
 		{ "n1", json_type_null, "null" },
 		{ "n2", json_type_null, "null" },
@@ -764,9 +795,11 @@ test_yaml_refusals(void)
 	    "aliases (*x) are not supported");
 	REFUSED("a: 1\nb: 2\na: 3\n", "line 3, column 1: the key \"a\" "
 	    "appears twice");
-	REFUSED("? [a, b]\n: 1\n", "mapping keys must be strings");
-	REFUSED("{a: 1}: 2\n", "mapping keys must be strings");
-	REFUSED(": 1\n", "a mapping key is empty");
+	REFUSED("? [a, b]\n: 1\n", "mapping keys must be strings, not "
+	    "sequences");
+	REFUSED("a:\n  ? {b: 1}\n  : 2\n", "line 2, column 5: mapping keys "
+	    "must be strings, not mappings");
+	REFUSED("? \n: 1\n", "a mapping key is empty");
 	REFUSED("a: !!binary aGVsbG8=\n", "tag tag:yaml.org,2002:binary is "
 	    "not supported");
 	REFUSED("a: !custom 1\n", "tag !custom");
@@ -786,7 +819,8 @@ static void
 test_yaml_syntax_error_line(void)
 {
 	REFUSED("openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: 1\n"
-	    "paths: {}\n", "line 5");
+	    "paths: {}\n", "line 4, column 10: invalid YAML: did not find "
+	    "expected ',' or ']'");
 	REFUSED("openapi: 3.1.0\ninfo:\n  title: x\n version: 1\n",
 	    "line 4, column 2: invalid YAML");
 	REFUSED("a: 'open\n", "invalid YAML");
@@ -798,11 +832,12 @@ test_json_errors(void)
 {
 	REFUSED("{\"openapi\": \"3.1.0\",\n \"info\": {\"title\": x}}",
 	    "line 2, column 20: invalid JSON");
-	REFUSED("{\"a\": 1} {\"b\": 2}", "line 1, column 10: data after");
+	REFUSED("{\"a\": 1} {\"b\": 2}", "line 1, column 10: ");
+	REFUSED("{\"a\": 1}\n\n x", "line 3, column 2: ");
 	REFUSED("{\"a\": [1, 2}", "invalid JSON");
 	REFUSED("{\"a\": 1", "truncated");
 	REFUSED("{\"a\": 1,}", "invalid JSON");
-	REFUSED("[\"\\u0000\"", "truncated");
+	REFUSED("[1, 2", "truncated");
 }
 
 /* Both syntaxes are capped at 64 levels. */
@@ -862,16 +897,17 @@ test_node_limit(void)
 	char			 err[256];
 	size_t			 i;
 
-	/* One mapping, 499999 scalars: 500000 nodes; then one more. */
+	/* A mapping, its key, a sequence and 499997 scalars: 500000
+	 * nodes; then one more. */
 	mkt_buf_init(&b);
 	mkt_buf_puts(&b, "a: [");
-	for (i = 0; i < 499998; i++)
+	for (i = 0; i < 499996; i++)
 		mkt_buf_puts(&b, "1,");
 	mkt_buf_puts(&b, "1]\n");
 	o = mkt_contract_parse(b.ptr, b.len, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL(o);
 	CU_ASSERT_EQUAL(json_object_array_length(json_object_object_get(o,
-	    "a")), 499999);
+	    "a")), 499997);
 	json_object_put(o);
 	b.len -= 2;
 	mkt_buf_puts(&b, ",1]\n");
@@ -897,7 +933,8 @@ test_parse_input_checks(void)
 	free(big);
 
 	/* A byte order mark and blanks before JSON; err may be NULL. */
-	o = mkt_contract_parse("\xef\xbb\xbf \n{\"a\": [1]}\n", 17, NULL, 0);
+	o = mkt_contract_parse("\xef\xbb\xbf \n{\"a\": [1]}\n",
+	    strlen("\xef\xbb\xbf \n{\"a\": [1]}\n"), NULL, 0);
 	CU_ASSERT_PTR_NOT_NULL(o);
 	CU_ASSERT_EQUAL(json_object_get_int(json_object_array_get_idx(
 	    json_object_object_get(o, "a"), 0)), 1);
@@ -1040,7 +1077,7 @@ test_breaking_none(void)
 
 	/* A required parameter made optional is no break either. */
 	d = mistral();
-	set(d, "/paths/~1v1~1libraries~1{library_id}/get/parameters/0",
+	set(d, "/paths/~1v1~1agents~1{agent_id}~1aliases/put/parameters/1",
 	    "required", json_object_new_boolean(0));
 	expect_breaking(mistral_json, d, 0, NULL, NULL);
 }
@@ -1212,7 +1249,7 @@ test_probe_mistral(void)
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(
 	    p.schema, "$ref")), "#/components/schemas/ChatCompletionResponse");
 
-	/* The same answer again (the pointer is kept by the document). */
+	/* The same answer again. */
 	CU_ASSERT_TRUE(mkt_openapi_probe(d, &p));
 	CU_ASSERT_STRING_EQUAL(p.pointer,
 	    "/paths/~1v1~1chat~1completions/post");
@@ -1245,10 +1282,12 @@ test_probe_choices(void)
 		const char	*method, *path, *status;
 	} t[] = {
 		/* Lowest 2xx; then 2XX; then default. */
-		{ "{\"paths\": {\"/a\": {\"get\": {\"responses\": {\"202\": {}, "
-		    "\"201\": {}, \"400\": {}}}}}}", true, "GET", "/a", "201" },
-		{ "{\"paths\": {\"/a\": {\"get\": {\"responses\": {\"2XX\": {}, "
-		    "\"default\": {}}}}}}", true, "GET", "/a", "2XX" },
+		{ "{\"paths\": {\"/a\": {\"get\": {\"responses\": "
+		    "{\"202\": {}, \"201\": {}, \"400\": {}}}}}}", true, "GET",
+		    "/a", "201" },
+		{ "{\"paths\": {\"/a\": {\"get\": {\"responses\": "
+		    "{\"2XX\": {}, \"default\": {}}}}}}", true, "GET", "/a",
+		    "2XX" },
 		{ "{\"paths\": {\"/a\": {\"get\": {\"responses\": "
 		    "{\"default\": {}, \"404\": {}}}}}}", true, "GET", "/a",
 		    "default" },
@@ -1259,7 +1298,8 @@ test_probe_choices(void)
 		/* Templates and required parameters are skipped. */
 		{ "{\"paths\": {\"/a/{id}\": {\"get\": {\"responses\": "
 		    "{\"200\": {}}}}, \"/b\": {\"get\": {\"parameters\": "
-		    "[{\"name\": \"q\", \"in\": \"query\", \"required\": true}], "
+		    "[{\"name\": \"q\", \"in\": \"query\", \"required\": "
+		    "true}], "
 		    "\"responses\": {\"200\": {}}}}, \"/c\": {\"parameters\": "
 		    "[{\"$ref\": \"#/components/parameters/K\"}], \"get\": "
 		    "{\"responses\": {\"200\": {}}}}, \"/d\": {\"get\": "
@@ -1281,9 +1321,9 @@ test_probe_choices(void)
 		    "\"requestBody\": {\"$ref\": \"#/components/requestBodies/"
 		    "R\"}, \"responses\": {\"201\": {\"$ref\": \"#/components/"
 		    "responses/Created\"}}}}}, \"requestBodies\": {\"R\": "
-		    "{\"content\": {\"application/json\": {\"schema\": {\"$ref\": "
-		    "\"#/components/schemas/S\"}}}}}, \"schemas\": {\"S\": "
-		    "{\"example\": {\"x\": 1}}}, \"responses\": {\"Created\": "
+		    "{\"content\": {\"application/json\": {\"schema\": "
+		    "{\"$ref\": \"#/components/schemas/S\"}}}}}, \"schemas\": "
+		    "{\"S\": {\"example\": {\"x\": 1}}}, \"responses\": {\"Created\": "
 		    "{\"content\": {\"application/json\": {\"schema\": "
 		    "{\"type\": \"object\"}}}}}}}", true, "POST", "/p", "201" },
 		{ "{\"openapi\": \"3.1.0\"}", false, NULL, NULL, NULL },
@@ -1296,14 +1336,16 @@ test_probe_choices(void)
 	for (i = 0; i < NELEM(t); i++) {
 		d = parse(t[i].doc);
 		CU_ASSERT_EQUAL(mkt_openapi_probe(d, &p), t[i].ok);
-		if (t[i].ok && p.method != NULL) {
-			CU_ASSERT_STRING_EQUAL(p.method, t[i].method);
-			CU_ASSERT_STRING_EQUAL(p.path, t[i].path);
-			CU_ASSERT_STRING_EQUAL(p.status, t[i].status);
-		} else if (!t[i].ok) {
+		if (!t[i].ok || p.method == NULL) {
 			CU_ASSERT_PTR_NULL(p.method);
+			CU_ASSERT_PTR_NULL(p.pointer);
+			json_object_put(d);
+			continue;
 		}
-		if (t[i].ok && strcmp(t[i].method, "POST") == 0) {
+		CU_ASSERT_STRING_EQUAL(p.method, t[i].method);
+		CU_ASSERT_STRING_EQUAL(p.path, t[i].path);
+		CU_ASSERT_STRING_EQUAL(p.status, t[i].status);
+		if (strcmp(t[i].method, "POST") == 0) {
 			CU_ASSERT_EQUAL(json_object_get_int(
 			    json_object_object_get(p.body, "x")), 1);
 			CU_ASSERT_STRING_EQUAL(json_object_get_string(
@@ -1340,6 +1382,7 @@ add_openapi_suite(void)
 	CU_ADD_TEST(s, test_servers);
 	CU_ADD_TEST(s, test_schemas);
 	CU_ADD_TEST(s, test_paths_and_operations);
+	CU_ADD_TEST(s, test_validate_deep_document);
 	CU_ADD_TEST(s, test_yaml_scalars);
 	CU_ADD_TEST(s, test_yaml_refusals);
 	CU_ADD_TEST(s, test_yaml_syntax_error_line);
