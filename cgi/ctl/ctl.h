@@ -20,6 +20,9 @@ int	 ctl_create_user(struct ctl *, int argc, char **argv);
 int	 ctl_partitions(struct ctl *, int argc, char **argv);
 int	 ctl_audit_verify(struct ctl *, int argc, char **argv);
 int	 ctl_outbox(struct ctl *, int argc, char **argv);
+int	 ctl_audit_checkpoint(struct ctl *, int argc, char **argv);
+int	 ctl_checkpoint_check(struct ctl *, const char *file,
+	    const char *keyfile);
 
 /* Runs a parameterised statement; prints the error and returns NULL on
  * failure.  The caller PQclear()s a non-NULL result. */

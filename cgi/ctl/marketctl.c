@@ -39,8 +39,15 @@ static const struct {
 	  "                          LLM-Registry; runs until SIGTERM, woken\n"
 	  "                          by each publication (--once: for cron)" },
 	{ "audit-verify", ctl_audit_verify,
-	  "audit-verify            recompute the audit hash chain; exit 1 and\n"
-	  "                          name the first bad seq when it is broken" },
+	  "audit-verify [--checkpoint FILE [--public-key FILE]]\n"
+	  "                          recompute the audit hash chain; exit 1 and\n"
+	  "                          name the first bad seq when it is broken;\n"
+	  "                          with a checkpoint, also find truncation\n"
+	  "                          and a recomputed chain" },
+	{ "audit-checkpoint", ctl_audit_checkpoint,
+	  "audit-checkpoint [--key FILE]\n"
+	  "                          print the chain head signed with Ed25519,\n"
+	  "                          to keep outside the database" },
 };
 
 static void

@@ -443,7 +443,9 @@ struct mkt_openapi_probe {
 	const char		*pointer;	/* the operation, for reports */
 };
 /* Fills probe with pointers into doc (valid while doc lives; nothing is
- * allocated); false when the contract offers nothing to call. */
+ * allocated), except 'pointer', which is the calling thread's buffer:
+ * copy it before the thread's next probe.  false when the contract
+ * offers nothing to call. */
 bool	 mkt_openapi_probe(struct json_object *doc, struct mkt_openapi_probe *);
 
 /* ---- JSON Schema, a practical subset (schema.c) ----

@@ -4,7 +4,8 @@
 # nor remove them; personal data sits in a side table that can be erased;
 # and a superuser's tampering behind the triggers' back (a changed row, a
 # deleted last row, two swapped rows) is found by marketctl audit-verify at
-# exactly the right seq.
+# exactly the right seq; truncation and a recomputed chain, which the chain
+# alone cannot show, are found against a signed checkpoint.
 set -euo pipefail
 : "${CTL:?}" "${PSQL:?}"
 TMPDIR=${TMPDIR:-/tmp}
@@ -155,6 +156,71 @@ verify_broken "$first" "hash does not match" "swapped actions (seq $first and $s
 restore
 verify_ok "after swapping back"
 
+# ---- signed checkpoints: truncation and a recomputed chain ----
+# A superuser who deletes the newest rows and moves the head back, or who
+# rewrites rows and recomputes every hash after them, leaves a chain that
+# verifies.  A checkpoint signed earlier and kept outside the database
+# tells.
+key=$TMPDIR/audit-checkpoint.pem pub=$TMPDIR/audit-checkpoint.pub
+cp=$TMPDIR/audit-checkpoint.json forged=$TMPDIR/audit-checkpoint-forged.json
+openssl genpkey -algorithm ed25519 -out "$key" 2>/dev/null
+openssl pkey -in "$key" -pubout -out "$pub" 2>/dev/null
+chmod 644 "$key" "$pub"
+app "INSERT INTO audit_log (actor_type, action) VALUES ('system',
+    'test.before-checkpoint')" >/dev/null
+$CTL audit-checkpoint --key "$key" > "$cp" || fail "audit-checkpoint"
+chmod 644 "$cp"
+cat "$cp"
+cseq=$(sed -n 's/.*"head_seq": *\([0-9]*\).*/\1/p' "$cp")
+[ "$cseq" = "$(q "SELECT seq FROM audit_chain_head")" ] ||
+    fail "the checkpoint does not name the head"
+checkpoint() { $CTL audit-verify --checkpoint "$1" --public-key "$pub" 2>&1; }
+checkpoint_ok() {
+	local out
+	out=$(checkpoint "$cp") || { echo "$out"; fail "checkpoint: $1"; }
+	grep -q "checkpoint of .* holds" <<<"$out" || fail "checkpoint: $1: $out"
+	echo "checkpoint holds: $1"
+}
+checkpoint_broken() {
+	local out rc=0
+	out=$(checkpoint "$1") || rc=$?
+	echo "$out"
+	[ "$rc" = 1 ] || fail "$3: audit-verify --checkpoint exited $rc, not 1"
+	grep -q "$2" <<<"$out" || fail "$3: expected \"$2\""
+}
+checkpoint_ok "right after it was taken"
+app "INSERT INTO audit_log (actor_type, action) VALUES ('system',
+    'test.after-checkpoint')" >/dev/null
+checkpoint_ok "with newer rows"
+sed -E "s/(\"head_seq\": *)$cseq/\1$((cseq - 1))/" "$cp" > "$forged"
+chmod 644 "$forged"
+checkpoint_broken "$forged" "signature does not hold" "a changed checkpoint"
+
+q "CREATE TABLE ${saved}_tail AS SELECT * FROM audit_log WHERE seq >= $cseq;
+   CREATE TABLE ${saved}_pii AS SELECT * FROM audit_log_pii
+   WHERE seq >= $cseq" >/dev/null
+trap '$PSQL -c "DROP TABLE IF EXISTS $saved, ${saved}_tail, ${saved}_pii" >/dev/null 2>&1 || true' EXIT
+tamper "DELETE FROM audit_log_pii WHERE seq >= $cseq;
+    DELETE FROM audit_log WHERE seq >= $cseq;
+    UPDATE audit_chain_head SET seq = $((cseq - 1)),
+    hash = (SELECT hash FROM audit_log WHERE seq = $((cseq - 1)))" >/dev/null
+verify_ok "truncated behind the head's back (the chain alone cannot tell)"
+checkpoint_broken "$cp" "audit log truncated" "truncation"
+app "INSERT INTO audit_log (actor_type, action) VALUES ('system',
+    'test.rewritten')" >/dev/null
+[ "$(q "SELECT action FROM audit_log WHERE seq = $cseq")" = test.rewritten ] ||
+    fail "the rewritten row did not take the checkpoint's seq"
+verify_ok "rewritten and recomputed (the chain alone cannot tell)"
+checkpoint_broken "$cp" "audit chain rewritten: seq $cseq" "a recomputed chain"
+tamper "DELETE FROM audit_log_pii WHERE seq >= $cseq;
+    DELETE FROM audit_log WHERE seq >= $cseq;
+    INSERT INTO audit_log SELECT * FROM ${saved}_tail;
+    INSERT INTO audit_log_pii SELECT * FROM ${saved}_pii;
+    UPDATE audit_chain_head SET (seq, hash) = (SELECT seq, hash FROM audit_log
+    ORDER BY seq DESC LIMIT 1)" >/dev/null
+verify_ok "after restoring the tail"
+checkpoint_ok "after restoring the tail"
+
 # ---- personal data: checked against its digest, erasable ----
 tamper "UPDATE audit_log_pii SET client_addr = '198.51.100.9' WHERE seq = $mid" >/dev/null
 verify_broken "$mid" "client address in audit_log_pii does not match" "changed client address"
@@ -162,4 +228,4 @@ verify_broken "$mid" "client address in audit_log_pii does not match" "changed c
 q "DELETE FROM audit_log_pii WHERE seq = $mid" >/dev/null
 verify_ok "after erasing a row's personal data"
 
-echo "audit trail: chain, two writers, append-only, tampering (a) (b) (c) and erasure OK"
+echo "audit trail: chain, two writers, append-only, tampering (a) (b) (c), signed checkpoints (truncation, recomputation) and erasure OK"
