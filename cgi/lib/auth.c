@@ -267,8 +267,8 @@ field(const PGresult *res, const char *col)
  * anonymous; a page that needs a user then asks to sign in).  Returns 0
  * or the HTTP status of a refusal.
  */
-int
-mkt_authenticate(struct mkt_req *r)
+static int
+session_authenticate(struct mkt_req *r)
 {
 	const char	*authz = mkt_req_header(r, "HTTP_AUTHORIZATION");
 	const char	*token;
@@ -324,6 +324,20 @@ mkt_authenticate(struct mkt_req *r)
 		mkt_cache_set(r, key, cached, strlen(cached),
 		    until - (long)now < SESSION_CACHE_TTL ? until - (long)now :
 		    SESSION_CACHE_TTL);
+	return 0;
+}
+
+/* A bearer token, else the session cookie; then, where the web server
+ * signs people in (trust_remote_user), its verified identity. */
+int
+mkt_authenticate(struct mkt_req *r)
+{
+	int	 status;
+
+	if ((status = session_authenticate(r)) != 0)
+		return status;
+	if (mkt_req_header(r, "HTTP_AUTHORIZATION") == NULL)
+		return mkt_sso_authenticate(r);
 	return 0;
 }
 

@@ -98,6 +98,7 @@ const char *mkt_status_text(int);
 
 /* oidc.c */
 int	 mkt_oidc_authenticate(struct mkt_req *, const char *token);
+int	 mkt_sso_authenticate(struct mkt_req *);
 void	 mkt_oidc_cleanup(void);
 
 /* audit_verify.c: the check on any idle connection (marketctl's too) */

@@ -248,6 +248,113 @@ static const struct mkt_sql q_oidc_upsert = { "oidc_user_upsert", 4,
 	" RETURNING id, organization_id, array_to_string(roles, ',') AS roles,"
 	"   status" };
 
+/* Why a set of claims gives no user. */
+enum claims_err {
+	CLAIMS_OK,
+	CLAIMS_INCOMPLETE,	/* no usable "sub" or "email" */
+	CLAIMS_DISABLED,	/* the account is disabled */
+	CLAIMS_TAKEN,		/* a local account has the email */
+	CLAIMS_DB		/* the database failed (answer given) */
+};
+
+/*
+ * The user of a verified identity (issuer and claims): found by issuer
+ * and subject, created on first sight, roles following the groups
+ * claim; a creation or a change of roles is audited in its own
+ * transaction.  Sets r->user.
+ */
+static enum claims_err
+claims_user(struct mkt_req *r, const char *issuer, struct json_object *claims)
+{
+	struct json_object	*details;
+	const char		*sub, *email, *name, *params[4];
+	char			*subject, *roles;
+	struct mkt_user		*u;
+	PGresult		*res;
+	bool			 write;
+
+	sub = claim_string(claims, "sub");
+	email = claim_string(claims, "email");
+	name = claim_string(claims, "name");
+	if (sub == NULL || email == NULL || strchr(email, '@') == NULL ||
+	    strlen(email) > 254 || strlen(sub) > 255 ||
+	    !mkt_text_clean(email, strlen(email)) ||
+	    !mkt_text_clean(sub, strlen(sub)))
+		return CLAIMS_INCOMPLETE;
+	if (name == NULL || *name == '\0' || strlen(name) > 200 ||
+	    !mkt_text_clean(name, strlen(name)) || strpbrk(name, "\t\r\n"))
+		name = email;
+	/* One identity provider, so issuer and subject make the key. */
+	subject = mkt_arena_printf(r->arena, "%s|%s", issuer, sub);
+	roles = roles_from_claims(r, claims);
+	params[0] = subject;
+	if ((res = mkt_db_exec(r, &q_oidc_user, params)) == NULL) {
+		mkt_fail_db(r);
+		return CLAIMS_DB;
+	}
+	write = PQntuples(res) == 0 ||
+	    strcmp(mkt_db_val(res, 0, "roles_lit"), roles) != 0;
+	if (PQntuples(res) == 1 && strcmp(mkt_db_val(res, 0, "status"),
+	    "active") != 0)
+		return CLAIMS_DISABLED;
+	u = mkt_arena_zalloc(r->arena, sizeof(*u));
+	u->email = mkt_arena_strdup(r->arena, email);
+	u->name = mkt_arena_strdup(r->arena, name);
+	if (!write) {
+		u->id = mkt_arena_strdup(r->arena, mkt_db_val(res, 0, "id"));
+		u->org_id = mkt_db_val(res, 0, "organization_id");
+		u->roles = mkt_auth_roles(mkt_db_val(res, 0, "roles"));
+		r->user = u;
+		return CLAIMS_OK;
+	}
+	params[1] = email;
+	params[2] = name;
+	params[3] = roles;
+	if (mkt_db_begin(r) != MKT_OK) {
+		mkt_fail_db(r);
+		return CLAIMS_DB;
+	}
+	if ((res = mkt_db_exec(r, &q_oidc_upsert, params)) == NULL) {
+		mkt_db_rollback(r);
+		if (strcmp(r->worker->sqlstate, "23505") == 0)
+			return CLAIMS_TAKEN;
+		mkt_fail_db(r);
+		return CLAIMS_DB;
+	}
+	u->id = mkt_arena_strdup(r->arena, mkt_db_val(res, 0, "id"));
+	u->org_id = mkt_db_val(res, 0, "organization_id");
+	u->roles = mkt_auth_roles(mkt_db_val(res, 0, "roles"));
+	r->user = u;
+	details = mkt_json_own(r, json_object_new_object());
+	json_object_object_add(details, "roles", json_object_new_string(roles));
+	json_object_object_add(details, "issuer",
+	    json_object_new_string(issuer));
+	if (mkt_audit(r, "user.sync_from_token", "user", u->id, details) !=
+	    MKT_OK || mkt_db_commit(r) != MKT_OK) {
+		mkt_db_rollback(r);
+		r->user = NULL;
+		mkt_fail_db(r);
+		return CLAIMS_DB;
+	}
+	return CLAIMS_OK;
+}
+
+static const char *
+claims_strerror(const struct mkt_req *r, enum claims_err e)
+{
+	switch (e) {
+	case CLAIMS_INCOMPLETE:
+		return mkt_tr(r, "the token needs \"sub\" and \"email\" claims");
+	case CLAIMS_DISABLED:
+		return mkt_tr(r, "this account is disabled");
+	case CLAIMS_TAKEN:
+		return mkt_tr(r, "a local account already uses this email "
+		    "address; ask an administrator");
+	default:
+		return "";
+	}
+}
+
 /*
  * Authorization: Bearer <JWT>.  0 with r->user set, or 401 with a
  * problem that says why (and WWW-Authenticate, RFC 6750).  The user is
@@ -260,13 +367,9 @@ mkt_oidc_authenticate(struct mkt_req *r, const char *token)
 	const char		*issuer = mkt_setting(r, "oidc_issuer", "");
 	const char		*audience = mkt_setting(r, "oidc_audience", "");
 	const char		*url = mkt_setting(r, "oidc_jwks_url", "");
-	struct json_object	*claims = NULL, *details;
+	struct json_object	*claims = NULL;
 	enum mkt_jwt_err	 e;
-	const char		*sub, *email, *name, *params[4];
-	char			*subject, *roles;
-	struct mkt_user		*u;
-	PGresult		*res;
-	bool			 write;
+	enum claims_err		 ce;
 
 	if (*issuer == '\0' || *url == '\0')
 		return refuse(r, mkt_tr(r, "this marketplace accepts no "
@@ -282,66 +385,101 @@ mkt_oidc_authenticate(struct mkt_req *r, const char *token)
 	if (e != MKT_JWT_OK)
 		return refuse(r, mkt_tr(r, mkt_jwt_strerror(e)));
 	mkt_json_own(r, claims);
-	sub = claim_string(claims, "sub");
-	email = claim_string(claims, "email");
-	name = claim_string(claims, "name");
-	if (sub == NULL || email == NULL || strchr(email, '@') == NULL ||
-	    strlen(email) > 254 || strlen(sub) > 255 ||
-	    !mkt_text_clean(email, strlen(email)) ||
-	    !mkt_text_clean(sub, strlen(sub)))
-		return refuse(r, mkt_tr(r, "the token needs \"sub\" and "
-		    "\"email\" claims"));
-	if (name == NULL || *name == '\0' || strlen(name) > 200 ||
-	    !mkt_text_clean(name, strlen(name)) || strpbrk(name, "\t\r\n"))
-		name = email;
-	/* One identity provider, so issuer and subject make the key. */
-	subject = mkt_arena_printf(r->arena, "%s|%s", issuer, sub);
-	roles = roles_from_claims(r, claims);
-	params[0] = subject;
-	if ((res = mkt_db_exec(r, &q_oidc_user, params)) == NULL)
-		return mkt_fail_db(r);
-	write = PQntuples(res) == 0 ||
-	    strcmp(mkt_db_val(res, 0, "roles_lit"), roles) != 0;
-	if (PQntuples(res) == 1 && strcmp(mkt_db_val(res, 0, "status"),
-	    "active") != 0)
-		return refuse(r, mkt_tr(r, "this account is disabled"));
-	u = mkt_arena_zalloc(r->arena, sizeof(*u));
-	u->email = mkt_arena_strdup(r->arena, email);
-	u->name = mkt_arena_strdup(r->arena, name);
-	if (!write) {
-		u->id = mkt_arena_strdup(r->arena, mkt_db_val(res, 0, "id"));
-		u->org_id = mkt_db_val(res, 0, "organization_id");
-		u->roles = mkt_auth_roles(mkt_db_val(res, 0, "roles"));
-		r->user = u;
+	if ((ce = claims_user(r, issuer, claims)) == CLAIMS_DB)
+		return r->status;
+	if (ce != CLAIMS_OK)
+		return refuse(r, claims_strerror(r, ce));
+	return 0;
+}
+
+/*
+ * Browser single sign-on through the web server (Apache's
+ * mod_auth_openidc): when "trust_remote_user" is on, the server has
+ * verified the person and hands over REMOTE_USER and OIDC_CLAIM_<name>
+ * variables.  They map to a user like a bearer token's claims (the
+ * groups claim arrives as one comma-separated value), who then gets a
+ * portal session of their own (its CSRF token included), kept while the
+ * same person comes back.  Off by default: behind any other server the
+ * variables would be the client's to forge.  0, or a refusal's status.
+ */
+int
+mkt_sso_authenticate(struct mkt_req *r)
+{
+	const char		*remote = mkt_req_env(r, "REMOTE_USER");
+	const char		*issuer, *groups_claim;
+	struct json_object	*claims, *details;
+	const struct mkt_user	*session_user = r->user;
+	struct mkt_user		*u;
+	enum claims_err		 ce;
+	char *const		*e;
+	size_t			 n;
+
+	if (mkt_setting_long(r, "trust_remote_user", 0, 0, 1) != 1 ||
+	    remote == NULL || *remote == '\0')
+		return 0;
+	groups_claim = mkt_setting(r, "oidc_groups_claim", "groups");
+	claims = mkt_json_own(r, json_object_new_object());
+	for (e = r->envp; e != NULL && *e != NULL; e++) {
+		const char	*eq;
+
+		if (strncmp(*e, "OIDC_CLAIM_", 11) != 0 ||
+		    (eq = strchr(*e, '=')) == NULL)
+			continue;
+		n = (size_t)(eq - (*e + 11));
+		if (n == strlen(groups_claim) &&
+		    strncmp(*e + 11, groups_claim, n) == 0) {
+			struct json_object *list = json_object_new_array();
+			char *copy = mkt_arena_strdup(r->arena, eq + 1), *save,
+			    *g;
+
+			for (g = strtok_r(copy, ",", &save); g != NULL;
+			    g = strtok_r(NULL, ",", &save))
+				json_object_array_add(list,
+				    json_object_new_string(g));
+			json_object_object_add(claims, mkt_arena_strndup(
+			    r->arena, *e + 11, n), list);
+		} else
+			json_object_object_add(claims, mkt_arena_strndup(
+			    r->arena, *e + 11, n), json_object_new_string(eq + 1));
+	}
+	if (claim_string(claims, "sub") == NULL)
+		json_object_object_add(claims, "sub",
+		    json_object_new_string(remote));
+	issuer = claim_string(claims, "iss");
+	if (issuer == NULL)
+		issuer = mkt_setting(r, "oidc_issuer", "");
+	if (*issuer == '\0')
+		issuer = "web-server";
+	r->user = NULL;
+	if ((ce = claims_user(r, issuer, claims)) == CLAIMS_DB)
+		return r->status;
+	if (ce != CLAIMS_OK)
+		return mkt_fail(r, 403, "forbidden", claims_strerror(r, ce));
+	/* The session the browser brought is kept if it is this person's. */
+	if (session_user != NULL && strcmp(session_user->id, r->user->id) == 0) {
+		r->user = session_user;
 		return 0;
 	}
-	params[1] = email;
-	params[2] = name;
-	params[3] = roles;
+	u = (struct mkt_user *)r->user;
 	if (mkt_db_begin(r) != MKT_OK)
 		return mkt_fail_db(r);
-	if ((res = mkt_db_exec(r, &q_oidc_upsert, params)) == NULL) {
-		mkt_db_rollback(r);
-		if (strcmp(r->worker->sqlstate, "23505") == 0)
-			return refuse(r, mkt_tr(r, "a local account already "
-			    "uses this email address; ask an administrator"));
-		return mkt_fail_db(r);
-	}
-	u->id = mkt_arena_strdup(r->arena, mkt_db_val(res, 0, "id"));
-	u->org_id = mkt_db_val(res, 0, "organization_id");
-	u->roles = mkt_auth_roles(mkt_db_val(res, 0, "roles"));
-	r->user = u;
+	if (mkt_session_start(r, u->id) != MKT_OK)
+		goto fail;
+	((struct mkt_user *)r->user)->email = u->email;
+	((struct mkt_user *)r->user)->name = u->name;
+	((struct mkt_user *)r->user)->org_id = u->org_id;
+	((struct mkt_user *)r->user)->roles = u->roles;
 	details = mkt_json_own(r, json_object_new_object());
-	json_object_object_add(details, "roles", json_object_new_string(roles));
-	json_object_object_add(details, "issuer",
-	    json_object_new_string(issuer));
-	if (mkt_audit(r, "user.sync_from_token", "user", u->id, details) !=
-	    MKT_OK || mkt_db_commit(r) != MKT_OK) {
-		mkt_db_rollback(r);
-		r->user = NULL;
-		return mkt_fail_db(r);
-	}
+	json_object_object_add(details, "method",
+	    json_object_new_string("web-server"));
+	if (mkt_audit(r, "user.sign_in", "user", u->id, details) != MKT_OK ||
+	    mkt_db_commit(r) != MKT_OK)
+		goto fail;
 	return 0;
+fail:
+	mkt_db_rollback(r);
+	r->user = NULL;
+	return mkt_fail_db(r);
 }
 
 void

@@ -416,7 +416,7 @@
         </dl>
       </div>
 
-      <xsl:if test="normalize-space(contract_sha256) != ''">
+      <xsl:if test="normalize-space(contract_sha256) != '' and not(report/contract/sha256)">
         <p class="hash-line">
           <xsl:value-of select='mkt:tr("SHA-256 of the contract")'/>
           <xsl:text>: </xsl:text>
@@ -436,12 +436,34 @@
         <p class="changelog"><xsl:value-of select="changelog"/></p>
       </xsl:if>
 
-      <h4 class="version-subhead"><xsl:value-of select='mkt:tr("Publishing pipeline")'/></h4>
+      <xsl:apply-templates select="approval[not(@null)]"/>
+
+      <!-- The pipeline and the history: open for the newest version and for one that needs something done. -->
+      <details class="version-more">
+        <xsl:if test="position() = 1 or status = 'failed_validation' or status = 'pending_approval'">
+          <xsl:attribute name="open">open</xsl:attribute>
+        </xsl:if>
+        <summary>
+          <h4 class="version-subhead"><xsl:value-of select='mkt:tr("Publishing pipeline and history")'/></h4>
+          <xsl:text> </xsl:text>
+          <xsl:variable name="failed" select="count(report/*[string(ok) = 'false'])"/>
+          <span class="details-state">
+            <xsl:choose>
+              <xsl:when test="not(report/*)"><xsl:value-of select='mkt:tr("imported")'/></xsl:when>
+              <xsl:when test="$failed &gt; 0">
+                <xsl:attribute name="class">details-state details-failed</xsl:attribute>
+                <xsl:value-of select='mkt:tr("failed")'/>
+              </xsl:when>
+              <xsl:otherwise>
+                <xsl:attribute name="class">details-state details-ok</xsl:attribute>
+                <xsl:value-of select='mkt:tr("passed")'/>
+              </xsl:otherwise>
+            </xsl:choose>
+          </span>
+        </summary>
       <xsl:call-template name="pipeline-report">
         <xsl:with-param name="report" select="report"/>
       </xsl:call-template>
-
-      <xsl:apply-templates select="approval[not(@null)]"/>
 
       <xsl:if test="history/item">
         <div class="table-wrap history-wrap">
@@ -485,6 +507,7 @@
           </table>
         </div>
       </xsl:if>
+      </details>
 
       <xsl:if test="$may-change and (actions/item or status = 'failed_validation')">
         <div class="version-actions">
@@ -569,7 +592,6 @@
               <xsl:attribute name="min"><xsl:value-of select="substring(date:add(date:date(), 'P1D'), 1, 10)"/></xsl:attribute>
             </xsl:if>
           </input>
-          <p class="field-hint" id="{$id}-sunset-h"><xsl:value-of select='mkt:tr("A day after today; until then the version stays usable.")'/></p>
         </div>
       </xsl:if>
       <div class="field">
@@ -591,6 +613,9 @@
           <xsl:otherwise><xsl:value-of select="$to"/></xsl:otherwise>
         </xsl:choose>
       </button>
+      <xsl:if test="$to = 'deprecated'">
+        <p class="field-hint" id="{$id}-sunset-h"><xsl:value-of select='mkt:tr("The sunset date is a day after today at the earliest; until then the version stays usable.")'/></p>
+      </xsl:if>
     </form>
   </xsl:template>
 
