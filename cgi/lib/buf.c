@@ -103,3 +103,16 @@ mkt_buf_printf(struct mkt_buf *b, const char *fmt, ...)
 	mkt_buf_vprintf(b, fmt, ap);
 	va_end(ap);
 }
+
+/* Formats a reason into a caller's fixed buffer (which may be absent). */
+void
+mkt_errf(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (err == NULL || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}

@@ -187,21 +187,6 @@ json_str_is(struct json_object *v, const char *s)
 
 /* ---- key sets ---- */
 
-static void
-note(char *err, size_t errsz, const char *fmt, ...) MKT_PRINTF(3, 4);
-
-static void
-note(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * Decodes the base64url string member name of a key into a new buffer of
  * at most max bytes.  Returns NULL (and a reason) when it is missing, not a
@@ -447,29 +432,29 @@ mkt_jwks_parse(const char *json, size_t len, char *err, size_t errsz)
 	size_t			 i, n, bad = 0, first = 0;
 	int			 rc;
 
-	note(err, errsz, "%s", "");
+	mkt_errf(err, errsz, "%s", "");
 	if (json == NULL) {
-		note(err, errsz, "no key set");
+		mkt_errf(err, errsz, "no key set");
 		return NULL;
 	}
 	if (len > MKT_JWKS_MAX_LEN) {
-		note(err, errsz, "the key set is larger than %d bytes",
+		mkt_errf(err, errsz, "the key set is larger than %d bytes",
 		    MKT_JWKS_MAX_LEN);
 		return NULL;
 	}
 	if ((root = parse_object(json, len, JWKS_DEPTH, &why)) == NULL) {
-		note(err, errsz, "the key set is not a JSON object: %s", why);
+		mkt_errf(err, errsz, "the key set is not a JSON object: %s", why);
 		return NULL;
 	}
 	if (!json_object_object_get_ex(root, "keys", &keys) ||
 	    !json_object_is_type(keys, json_type_array)) {
 		json_object_put(root);
-		note(err, errsz, "the key set has no \"keys\" array");
+		mkt_errf(err, errsz, "the key set has no \"keys\" array");
 		return NULL;
 	}
 	if ((n = json_object_array_length(keys)) > MKT_JWKS_MAX_KEYS) {
 		json_object_put(root);
-		note(err, errsz, "the key set holds more than %d keys",
+		mkt_errf(err, errsz, "the key set holds more than %d keys",
 		    MKT_JWKS_MAX_KEYS);
 		return NULL;
 	}
@@ -496,10 +481,10 @@ mkt_jwks_parse(const char *json, size_t len, char *err, size_t errsz)
 	ERR_pop_to_mark();
 	json_object_put(root);
 	if (set->nkeys == 0 && bad == 0)
-		note(err, errsz, "the key set holds no usable RS256 or ES256 "
+		mkt_errf(err, errsz, "the key set holds no usable RS256 or ES256 "
 		    "key");
 	else if (bad > 0)
-		note(err, errsz, "%skey %zu (counting from 0) skipped: it %s%s",
+		mkt_errf(err, errsz, "%skey %zu (counting from 0) skipped: it %s%s",
 		    set->nkeys == 0 ? "no usable key; " : "", first, first_why,
 		    bad > 1 ? "; more keys skipped as broken" : "");
 	return set;

@@ -84,6 +84,7 @@ void	mkt_buf_puts(struct mkt_buf *, const char *);
 void	mkt_buf_putc(struct mkt_buf *, char);
 void	mkt_buf_printf(struct mkt_buf *, const char *, ...) MKT_PRINTF(2, 3);
 void	mkt_buf_vprintf(struct mkt_buf *, const char *, va_list) MKT_PRINTF(2, 0);
+void	mkt_errf(char *err, size_t errsz, const char *fmt, ...) MKT_PRINTF(3, 4);
 
 /* ---- text: UTF-8, escaping, decoding ---- */
 
@@ -99,6 +100,7 @@ bool	 mkt_slug_ok(const char *, size_t maxlen);
 bool	 mkt_uuid_ok(const char *);
 void	 mkt_slugify(struct mkt_buf *, const char *);
 const char *mkt_skip_ws(const char *);
+int	 mkt_hex_digit(int);
 
 /* ---- configuration: a key = value file, MKT_<KEY> environment wins ---- */
 

@@ -22,21 +22,6 @@ static const char *const methods_uc[] = {
 };
 #define NMETHODS	(sizeof(methods) / sizeof(methods[0]))
 
-static void
-note(char *err, size_t errsz, const char *fmt, ...) MKT_PRINTF(3, 4);
-
-static void
-note(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- small json-c helpers ---- */
 
 /* The member key of o, or NULL when o is no object or lacks it. */
@@ -213,7 +198,7 @@ parse_json(const char *s, size_t n, char *err, size_t errsz)
 	/* json-c counts a member's value as a level of its own: one more
 	 * lets 64 objects through, the walk below refuses 65 arrays. */
 	if ((tok = json_tokener_new_ex(DEPTH_MAX + 1)) == NULL) {
-		note(err, errsz, "out of memory");
+		mkt_errf(err, errsz, "out of memory");
 		return NULL;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
@@ -225,14 +210,14 @@ parse_json(const char *s, size_t n, char *err, size_t errsz)
 		json_object_put(o);
 		line_col(s, off, &line, &col);
 		if (jerr == json_tokener_error_depth)
-			note(err, errsz, "line %zu, column %zu: the JSON "
+			mkt_errf(err, errsz, "line %zu, column %zu: the JSON "
 			    "document is nested more than %d levels deep",
 			    line, col, DEPTH_MAX);
 		else if (jerr == json_tokener_success ||
 		    jerr == json_tokener_continue)
-			note(err, errsz, "the JSON document is truncated");
+			mkt_errf(err, errsz, "the JSON document is truncated");
 		else
-			note(err, errsz, "line %zu, column %zu: invalid JSON: "
+			mkt_errf(err, errsz, "line %zu, column %zu: invalid JSON: "
 			    "%s", line, col, json_tokener_error_desc(jerr));
 		return NULL;
 	}
@@ -242,13 +227,13 @@ parse_json(const char *s, size_t n, char *err, size_t errsz)
 	if (off != n) {
 		json_object_put(o);
 		line_col(s, off, &line, &col);
-		note(err, errsz, "line %zu, column %zu: data after the end "
+		mkt_errf(err, errsz, "line %zu, column %zu: data after the end "
 		    "of the JSON document", line, col);
 		return NULL;
 	}
 	if (nested_deeper(o, DEPTH_MAX)) {
 		json_object_put(o);
-		note(err, errsz, "the JSON document is nested more than %d "
+		mkt_errf(err, errsz, "the JSON document is nested more than %d "
 		    "levels deep", DEPTH_MAX);
 		return NULL;
 	}
@@ -445,7 +430,7 @@ yaml_event(struct yaml_ctx *y, const yaml_event_t *ev, char *err,
 	col = ev->start_mark.column + 1;
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
-		note(err, errsz, "line %zu, column %zu: YAML aliases (*%s) "
+		mkt_errf(err, errsz, "line %zu, column %zu: YAML aliases (*%s) "
 		    "are not supported; write the value out in full", line,
 		    col, (const char *)ev->data.alias.anchor);
 		return false;
@@ -469,13 +454,13 @@ yaml_event(struct yaml_ctx *y, const yaml_event_t *ev, char *err,
 		return true;
 	}
 	if (anchor != NULL) {
-		note(err, errsz, "line %zu, column %zu: YAML anchors (&%s) "
+		mkt_errf(err, errsz, "line %zu, column %zu: YAML anchors (&%s) "
 		    "are not supported; write the value out in full", line,
 		    col, (const char *)anchor);
 		return false;
 	}
 	if (++y->nodes > NODES_MAX) {
-		note(err, errsz, "line %zu, column %zu: the YAML document "
+		mkt_errf(err, errsz, "line %zu, column %zu: the YAML document "
 		    "has more than %d nodes", line, col, NODES_MAX);
 		return false;
 	}
@@ -484,19 +469,19 @@ yaml_event(struct yaml_ctx *y, const yaml_event_t *ev, char *err,
 		bool map = ev->type == YAML_MAPPING_START_EVENT;
 
 		if (yaml_want_key(y)) {
-			note(err, errsz, "line %zu, column %zu: mapping keys "
+			mkt_errf(err, errsz, "line %zu, column %zu: mapping keys "
 			    "must be strings, not %s", line, col,
 			    map ? "mappings" : "sequences");
 			return false;
 		}
 		if (!tag_ok(tag, map ? YAML_MAP_TAG : YAML_SEQ_TAG)) {
-			note(err, errsz, "line %zu, column %zu: the YAML tag "
+			mkt_errf(err, errsz, "line %zu, column %zu: the YAML tag "
 			    "%s is not supported", line, col,
 			    (const char *)tag);
 			return false;
 		}
 		if (y->depth == DEPTH_MAX) {
-			note(err, errsz, "line %zu, column %zu: the YAML "
+			mkt_errf(err, errsz, "line %zu, column %zu: the YAML "
 			    "document is nested more than %d levels deep",
 			    line, col, DEPTH_MAX);
 			return false;
@@ -512,12 +497,12 @@ yaml_event(struct yaml_ctx *y, const yaml_event_t *ev, char *err,
 	s = (const char *)ev->data.scalar.value;
 	n = ev->data.scalar.length;
 	if (n > INT_MAX || !mkt_utf8_valid(s, n)) {
-		note(err, errsz, "line %zu, column %zu: the scalar is not "
+		mkt_errf(err, errsz, "line %zu, column %zu: the scalar is not "
 		    "valid UTF-8 text (or holds a NUL character)", line, col);
 		return false;
 	}
 	if (!tag_ok(tag, YAML_STR_TAG)) {
-		note(err, errsz, "line %zu, column %zu: the YAML tag %s is "
+		mkt_errf(err, errsz, "line %zu, column %zu: the YAML tag %s is "
 		    "not supported", line, col, (const char *)tag);
 		return false;
 	}
@@ -526,12 +511,12 @@ yaml_event(struct yaml_ctx *y, const yaml_event_t *ev, char *err,
 		f = &y->st[y->depth - 1];
 		if (n == 0 && ev->data.scalar.style ==
 		    YAML_PLAIN_SCALAR_STYLE) {
-			note(err, errsz, "line %zu, column %zu: a mapping "
+			mkt_errf(err, errsz, "line %zu, column %zu: a mapping "
 			    "key is empty", line, col);
 			return false;
 		}
 		if (json_object_object_get_ex(f->o, s, NULL)) {
-			note(err, errsz, "line %zu, column %zu: the key "
+			mkt_errf(err, errsz, "line %zu, column %zu: the key "
 			    "\"%s\" appears twice in the same mapping", line,
 			    col, s);
 			return false;
@@ -542,7 +527,7 @@ yaml_event(struct yaml_ctx *y, const yaml_event_t *ev, char *err,
 	if (tag != NULL || ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		v = json_object_new_string_len(s, (int)n);
 	else if (!resolve_plain(s, n, &v, &why)) {
-		note(err, errsz, "line %zu, column %zu: %s", line, col, why);
+		mkt_errf(err, errsz, "line %zu, column %zu: %s", line, col, why);
 		return false;
 	}
 	yaml_attach(y, v);
@@ -560,13 +545,13 @@ parse_yaml(const char *s, size_t n, char *err, size_t errsz)
 
 	memset(&y, 0, sizeof(y));
 	if (!yaml_parser_initialize(&p)) {
-		note(err, errsz, "out of memory");
+		mkt_errf(err, errsz, "out of memory");
 		return NULL;
 	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)s, n);
 	while (ok && !done) {
 		if (!yaml_parser_parse(&p, &ev)) {
-			note(err, errsz, "line %zu, column %zu: invalid "
+			mkt_errf(err, errsz, "line %zu, column %zu: invalid "
 			    "YAML: %s%s%s", p.problem_mark.line + 1,
 			    p.problem_mark.column + 1, p.problem != NULL ?
 			    p.problem : "syntax error", p.context != NULL ?
@@ -577,7 +562,7 @@ parse_yaml(const char *s, size_t n, char *err, size_t errsz)
 		if (ev.type == YAML_STREAM_END_EVENT)
 			done = true;
 		else if (ev.type == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
-			note(err, errsz, "line %zu, column %zu: a contract "
+			mkt_errf(err, errsz, "line %zu, column %zu: a contract "
 			    "is one YAML document, this is a second one",
 			    ev.start_mark.line + 1, ev.start_mark.column + 1);
 			ok = false;
@@ -590,7 +575,7 @@ parse_yaml(const char *s, size_t n, char *err, size_t errsz)
 		free(y.st[i].key);
 	if (ok && (!y.have_root || y.root == NULL)) {
 		/* No document, or a null one: no contract either way. */
-		note(err, errsz, "the YAML document is empty (or null)");
+		mkt_errf(err, errsz, "the YAML document is empty (or null)");
 		ok = false;
 	}
 	if (!ok) {
@@ -611,18 +596,18 @@ mkt_contract_parse(const char *text, size_t len, char *err, size_t errsz)
 {
 	size_t	 i = 0;
 
-	note(err, errsz, "%s", "");
+	mkt_errf(err, errsz, "%s", "");
 	if (text == NULL || len == 0) {
-		note(err, errsz, "the document is empty");
+		mkt_errf(err, errsz, "the document is empty");
 		return NULL;
 	}
 	if (len > MKT_CONTRACT_MAX) {
-		note(err, errsz, "the document is larger than %u bytes",
+		mkt_errf(err, errsz, "the document is larger than %u bytes",
 		    MKT_CONTRACT_MAX);
 		return NULL;
 	}
 	if (!mkt_utf8_valid(text, len)) {
-		note(err, errsz, "the document is not valid UTF-8 text");
+		mkt_errf(err, errsz, "the document is not valid UTF-8 text");
 		return NULL;
 	}
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
@@ -631,7 +616,7 @@ mkt_contract_parse(const char *text, size_t len, char *err, size_t errsz)
 	    text[i] == '\n' || text[i] == '\r'))
 		i++;
 	if (i == len) {
-		note(err, errsz, "the document is empty");
+		mkt_errf(err, errsz, "the document is empty");
 		return NULL;
 	}
 	if (text[i] == '{' || text[i] == '[')

@@ -87,21 +87,6 @@ static const char *const rule_members[] = {
 };
 #define COND_MEMBERS	3
 
-static void
-note(char *err, size_t errsz, const char *fmt, ...) MKT_PRINTF(3, 4);
-
-static void
-note(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
-
 static enum op
 op_parse(struct json_object *v)
 {
@@ -206,7 +191,7 @@ cond_ok(struct json_object *o, const char *in, size_t nmembers, char *err,
 	bool			 present;
 
 	if (!json_object_is_type(o, json_type_object)) {
-		note(err, errsz, "%s is not a JSON object",
+		mkt_errf(err, errsz, "%s is not a JSON object",
 		    *in != '\0' ? "\"when\"" : "the rule");
 		return false;
 	}
@@ -216,27 +201,27 @@ cond_ok(struct json_object *o, const char *in, size_t nmembers, char *err,
 			if (strcmp(key, rule_members[i]) == 0)
 				break;
 		if (i == nmembers) {
-			note(err, errsz, "%s\"%.64s\" is not a member a %s may "
+			mkt_errf(err, errsz, "%s\"%.64s\" is not a member a %s may "
 			    "have", in, key, *in != '\0' ? "condition" :
 			    "rule");
 			return false;
 		}
 	}
 	if ((field = member_str(o, "field")) == NULL || !field_ok(field)) {
-		note(err, errsz, "%s\"field\" must be a dotted path such as "
+		mkt_errf(err, errsz, "%s\"field\" must be a dotted path such as "
 		    "\"sla.max_latency_ms\"", in);
 		return false;
 	}
 	json_object_object_get_ex(o, "op", &v);
 	if ((op = op_parse(v)) == OP__MAX) {
-		note(err, errsz, "%s\"op\" must be one of exists, eq, ne, in, "
+		mkt_errf(err, errsz, "%s\"op\" must be one of exists, eq, ne, in, "
 		    "not_in, contains_any, contains_all, subset_of, lt, lte, "
 		    "gt, gte, prefix, max_length", in);
 		return false;
 	}
 	present = json_object_object_get_ex(o, "value", &v);
 	if (!value_ok(ops[op].value, v, present)) {
-		note(err, errsz, "%s\"value\" must be %s for \"op\" \"%s\"",
+		mkt_errf(err, errsz, "%s\"value\" must be %s for \"op\" \"%s\"",
 		    in, vkind_names[ops[op].value], ops[op].name);
 		return false;
 	}
@@ -249,22 +234,22 @@ mkt_policy_rule_ok(struct json_object *rule, char *err, size_t errsz)
 	struct json_object	*when;
 	const char		*s;
 
-	note(err, errsz, "%s", "");
+	mkt_errf(err, errsz, "%s", "");
 	if (!cond_ok(rule, "", sizeof(rule_members) /
 	    sizeof(rule_members[0]), err, errsz))
 		return false;
 	if ((s = member_str(rule, "id")) == NULL || !mkt_slug_ok(s, ID_MAX)) {
-		note(err, errsz, "\"id\" must be a slug of at most %d "
+		mkt_errf(err, errsz, "\"id\" must be a slug of at most %d "
 		    "characters ([a-z0-9][a-z0-9._-]*)", ID_MAX);
 		return false;
 	}
 	if ((s = member_str(rule, "severity")) == NULL ||
 	    (strcmp(s, "block") != 0 && strcmp(s, "warn") != 0)) {
-		note(err, errsz, "\"severity\" must be \"block\" or \"warn\"");
+		mkt_errf(err, errsz, "\"severity\" must be \"block\" or \"warn\"");
 		return false;
 	}
 	if ((s = member_str(rule, "message")) == NULL || *s == '\0') {
-		note(err, errsz, "\"message\" must be a non-empty string");
+		mkt_errf(err, errsz, "\"message\" must be a non-empty string");
 		return false;
 	}
 	if (json_object_object_get_ex(rule, "when", &when) &&
@@ -535,11 +520,11 @@ mkt_policy_eval(struct json_object *rules, struct json_object *subject,
 	size_t			 i, j, n;
 	int			 blocks = 0;
 
-	note(err, errsz, "%s", "");
+	mkt_errf(err, errsz, "%s", "");
 	if (rules == NULL)
 		return 0;
 	if (!json_object_is_type(rules, json_type_array)) {
-		note(err, errsz, "the rules are not a JSON array");
+		mkt_errf(err, errsz, "the rules are not a JSON array");
 		return -1;
 	}
 	n = json_object_array_length(rules);
@@ -547,17 +532,17 @@ mkt_policy_eval(struct json_object *rules, struct json_object *subject,
 		rule = json_object_array_get_idx(rules, i);
 		if (!mkt_policy_rule_ok(rule, why, sizeof(why))) {
 			if ((id = member_str(rule, "id")) != NULL)
-				note(err, errsz, "rule %zu (\"%.64s\"): %s", i,
+				mkt_errf(err, errsz, "rule %zu (\"%.64s\"): %s", i,
 				    id, why);
 			else
-				note(err, errsz, "rule %zu: %s", i, why);
+				mkt_errf(err, errsz, "rule %zu: %s", i, why);
 			return -1;
 		}
 		id = member_str(rule, "id");
 		for (j = 0; j < i; j++)
 			if (strcmp(id, member_str(json_object_array_get_idx(
 			    rules, j), "id")) == 0) {
-				note(err, errsz, "rule %zu (\"%s\"): the id is "
+				mkt_errf(err, errsz, "rule %zu (\"%s\"): the id is "
 				    "that of rule %zu already", i, id, j);
 				return -1;
 			}

@@ -15,18 +15,6 @@
 #define PREFIX		"v1:"
 #define PREFIX_LEN	(sizeof(PREFIX) - 1)
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Exactly 64 hex digits: a shorter key would be padded by nobody. */
 static bool
 key_parse(const char *hex, unsigned char key[KEY_LEN])
@@ -37,8 +25,8 @@ key_parse(const char *hex, unsigned char key[KEY_LEN])
 	if (hex == NULL || strnlen(hex, 2 * KEY_LEN + 1) != 2 * KEY_LEN)
 		return false;
 	for (i = 0; i < KEY_LEN; i++) {
-		hi = hexval((unsigned char)hex[2 * i]);
-		lo = hexval((unsigned char)hex[2 * i + 1]);
+		hi = mkt_hex_digit((unsigned char)hex[2 * i]);
+		lo = mkt_hex_digit((unsigned char)hex[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			OPENSSL_cleanse(key, KEY_LEN);
 			return false;

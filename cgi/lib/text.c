@@ -133,8 +133,9 @@ mkt_esc_url(struct mkt_buf *b, const char *s)
 	}
 }
 
-static int
-hexval(int c)
+/* The value of a hex digit, or -1. */
+int
+mkt_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -161,8 +162,8 @@ mkt_url_decode(char *s, size_t *len, bool plus_is_space)
 
 			if (i + 2 >= *len)
 				return MKT_EINVAL;
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hexval((unsigned char)s[i + 2]);
+			hi = mkt_hex_digit((unsigned char)s[i + 1]);
+			lo = mkt_hex_digit((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return MKT_EINVAL;
 			s[o] = (char)(hi << 4 | lo);
@@ -231,7 +232,7 @@ mkt_uuid_ok(const char *s)
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
 			if (s[i] != '-')
 				return false;
-		} else if (hexval((unsigned char)s[i]) < 0)
+		} else if (mkt_hex_digit((unsigned char)s[i]) < 0)
 			return false;
 	}
 	return s[36] == '\0';

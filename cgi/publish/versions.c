@@ -222,7 +222,28 @@ static const struct mkt_sql q_version = { "pub_v_version", 2,
 	" LEFT JOIN contracts c ON c.sha256 = v.contract_sha256"
 	" WHERE s.slug = $1 AND v.version = $2" };
 
-/* Today's date plus one day, "YYYY-MM-DD", for the earliest sunset. */
+/* The version of the route ({slug}, {version}) for a change by this
+ * user: 0 with *res, or the refusal's status (404, 403). */
+static int
+own_version(struct mkt_req *r, PGresult **res)
+{
+	const char	*p[2];
+
+	p[0] = mkt_route_arg(r, 0);
+	p[1] = mkt_route_arg(r, 1);
+	if ((*res = mkt_db_exec(r, &q_version, p)) == NULL)
+		return mkt_fail_db(r);
+	if (PQntuples(*res) == 0)
+		return mkt_fail(r, 404, "not-found",
+		    mkt_tr(r, "there is no such version"));
+	if (!pub_may_change(r, mkt_db_val(*res, 0, "organization_id")))
+		return mkt_fail(r, 403, "forbidden", mkt_tr(r, "this service "
+		    "belongs to another organisation; you may change only "
+		    "your own"));
+	return 0;
+}
+
+/* A date after today, "YYYY-MM-DD": the earliest sunset. */
 static bool
 future_date(const char *s)
 {
@@ -247,22 +268,14 @@ future_date(const char *s)
 int
 pub_version_status(struct mkt_req *r)
 {
-	const char	*p[2], *to, *reason, *sunset, *from = NULL;
+	const char	*to, *reason, *sunset, *from = NULL;
 	PGresult	*res;
 	enum mkt_err	 rc;
+	int		 status;
 	bool		 admin = mkt_has_role(r->user, MKT_ROLE_ADMIN);
 
-	p[0] = mkt_route_arg(r, 0);
-	p[1] = mkt_route_arg(r, 1);
-	if ((res = mkt_db_exec(r, &q_version, p)) == NULL)
-		return mkt_fail_db(r);
-	if (PQntuples(res) == 0)
-		return mkt_fail(r, 404, "not-found",
-		    mkt_tr(r, "there is no such version"));
-	if (!pub_may_change(r, mkt_db_val(res, 0, "organization_id")))
-		return mkt_fail(r, 403, "forbidden", mkt_tr(r, "this service "
-		    "belongs to another organisation; you may change only "
-		    "your own"));
+	if ((status = own_version(r, &res)) != 0)
+		return status;
 	to = field(r, "status");
 	reason = field(r, "reason");
 	sunset = field(r, "sunset");
@@ -333,18 +346,10 @@ pub_version_retest(struct mkt_req *r)
 	PGresult		*res;
 	double			 provider_ms = 0;
 	bool			 ok;
+	int			 status;
 
-	p[0] = mkt_route_arg(r, 0);
-	p[1] = mkt_route_arg(r, 1);
-	if ((res = mkt_db_exec(r, &q_version, p)) == NULL)
-		return mkt_fail_db(r);
-	if (PQntuples(res) == 0)
-		return mkt_fail(r, 404, "not-found",
-		    mkt_tr(r, "there is no such version"));
-	if (!pub_may_change(r, mkt_db_val(res, 0, "organization_id")))
-		return mkt_fail(r, 403, "forbidden", mkt_tr(r, "this service "
-		    "belongs to another organisation; you may change only "
-		    "your own"));
+	if ((status = own_version(r, &res)) != 0)
+		return status;
 	if (strcmp(mkt_db_val(res, 0, "status"), "failed_validation") != 0)
 		return mkt_fail(r, 409, "lifecycle", mkt_tr(r, "only a "
 		    "version that failed validation is tested again"));
