@@ -203,7 +203,7 @@
 /* templates/publish/new.xsl */ tr("Around the clock (24×7)");
 /* templates/publish/new.xsl */ tr("Authentication");
 /* templates/publish/new.xsl */ tr("Availability (%)");
-/* templates/publish/new.xsl */ tr("Bearer token (Authorization header)");
+/* templates/publish/new.xsl */ tr("Bearer token");
 /* templates/publish/new.xsl */ tr("Best effort");
 /* templates/publish/new.xsl */ tr("Breadcrumb");
 /* templates/publish/new.xsl */ tr("Business hours");
@@ -349,7 +349,6 @@
 /* templates/publish/report.xsl */ tr("rule");
 /* templates/publish/report.xsl */ tr("warning");
 /* templates/publish/report.xsl */ tr("yes");
-/* templates/publish/service.xsl */ tr("A day after today; until then the version stays usable.");
 /* templates/publish/service.xsl */ tr("A published version never changes: a new contract or new prices make a new version, which goes through the whole pipeline. Breaking changes to the contract need a new major version.");
 /* templates/publish/service.xsl */ tr("A semantic version, such as 1.0.0 or 2.1.0-rc.1.");
 /* templates/publish/service.xsl */ tr("API key in a header");
@@ -357,7 +356,7 @@
 /* templates/publish/service.xsl */ tr("Around the clock (24×7)");
 /* templates/publish/service.xsl */ tr("Authentication");
 /* templates/publish/service.xsl */ tr("Availability");
-/* templates/publish/service.xsl */ tr("Bearer token (Authorization header)");
+/* templates/publish/service.xsl */ tr("Bearer token");
 /* templates/publish/service.xsl */ tr("Best effort");
 /* templates/publish/service.xsl */ tr("Breadcrumb");
 /* templates/publish/service.xsl */ tr("Business hours");
@@ -412,7 +411,7 @@
 /* templates/publish/service.xsl */ tr("Publish a new version");
 /* templates/publish/service.xsl */ tr("Publish and run the pipeline");
 /* templates/publish/service.xsl */ tr("Published");
-/* templates/publish/service.xsl */ tr("Publishing pipeline");
+/* templates/publish/service.xsl */ tr("Publishing pipeline and history");
 /* templates/publish/service.xsl */ tr("Reason (optional)");
 /* templates/publish/service.xsl */ tr("Reason");
 /* templates/publish/service.xsl */ tr("Registered");
@@ -424,6 +423,7 @@
 /* templates/publish/service.xsl */ tr("Retire");
 /* templates/publish/service.xsl */ tr("SHA-256 of the contract");
 /* templates/publish/service.xsl */ tr("See it in the catalog");
+/* templates/publish/service.xsl */ tr("See what was wrong, next to the form");
 /* templates/publish/service.xsl */ tr("Service level and compliance");
 /* templates/publish/service.xsl */ tr("Status history");
 /* templates/publish/service.xsl */ tr("Status");
@@ -437,8 +437,10 @@
 /* templates/publish/service.xsl */ tr("Tags");
 /* templates/publish/service.xsl */ tr("Test the endpoint again");
 /* templates/publish/service.xsl */ tr("The current version has no contract on file.");
+/* templates/publish/service.xsl */ tr("The new version was not published:");
 /* templates/publish/service.xsl */ tr("The newest is");
 /* templates/publish/service.xsl */ tr("The registry reported an error");
+/* templates/publish/service.xsl */ tr("The sunset date is a day after today at the earliest; until then the version stays usable.");
 /* templates/publish/service.xsl */ tr("This service has no version yet.");
 /* templates/publish/service.xsl */ tr("Tier");
 /* templates/publish/service.xsl */ tr("To");
@@ -455,11 +457,14 @@
 /* templates/publish/service.xsl */ tr("asked");
 /* templates/publish/service.xsl */ tr("days");
 /* templates/publish/service.xsl */ tr("encrypted, never shown");
+/* templates/publish/service.xsl */ tr("failed");
+/* templates/publish/service.xsl */ tr("imported");
 /* templates/publish/service.xsl */ tr("never");
 /* templates/publish/service.xsl */ tr("newest");
 /* templates/publish/service.xsl */ tr("no contract on file");
 /* templates/publish/service.xsl */ tr("not published");
 /* templates/publish/service.xsl */ tr("not registered yet");
+/* templates/publish/service.xsl */ tr("passed");
 /* templates/publish/service.xsl */ tr("submitted");
 /* templates/publish/service.xsl */ tr("the marketplace");
 /* templates/reports/summary.xsl */ tr("Catalog report");

@@ -133,8 +133,9 @@ mkt_config_str(const struct mkt_config *c, const char *key, const char *def)
 		if ((v = getenv(env)) != NULL)
 			return v;
 	}
-	/* The last assignment in the file wins, as in most config formats. */
-	for (i = c->n; i > 0; i--)
+	/* The last assignment in the file wins, as in most config formats.
+	 * No file at all (a program's unit tests): the defaults. */
+	for (i = c != NULL ? c->n : 0; i > 0; i--)
 		if (strcmp(c->kv[i - 1].key, key) == 0)
 			return c->kv[i - 1].val;
 	return def;

@@ -121,6 +121,8 @@ static const struct mkt_sql q_version_get = { "mkt_lifecycle_get", 1,
 
 static const struct mkt_sql q_version_set = { "mkt_lifecycle_set", 3,
 	"UPDATE service_versions SET status = $2,"
+	"  published_at = CASE WHEN $2 = 'active'"
+	"    THEN coalesce(published_at, now()) ELSE published_at END,"
 	"  sunset_at = CASE WHEN $2 = 'deprecated'"
 	"    THEN coalesce($3::timestamptz, sunset_at) ELSE sunset_at END"
 	" WHERE id = $1" };

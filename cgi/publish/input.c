@@ -266,8 +266,8 @@ decimal(struct in *in, const char *path, double max)
 		return NULL;
 	if (wrong || !decimal_ok(s) || strtod(s, NULL) > max) {
 		bad(in, path, mkt_arena_printf(in->r->arena, mkt_tr(in->r,
-		    "must be a number from 0 to %g with at most six decimals"),
-		    max));
+		    "must be a number from 0 to %.0f with at most six "
+		    "decimals"), max));
 		return NULL;
 	}
 	put(in->out, path, json_object_new_string(s));
@@ -624,7 +624,8 @@ form_doc(struct mkt_req *r)
 void
 pub_input_read(struct mkt_req *r, unsigned parts, struct pub_input *pi)
 {
-	struct in	 in;
+	struct json_object	*ep;
+	struct in		 in;
 
 	memset(pi, 0, sizeof(*pi));
 	in.r = r;
@@ -641,6 +642,10 @@ pub_input_read(struct mkt_req *r, unsigned parts, struct pub_input *pi)
 		read_service(&in);
 	if (parts & PUB_VERSION)
 		read_version(&in, pi);
+	pi->sent = in.src;
+	if ((ep = json_object_object_get(in.src, "endpoint")) != NULL &&
+	    json_object_is_type(ep, json_type_object))
+		json_object_object_del(ep, "credential");
 	if ((pi->credential = pub_str(in.out, "_credential")) != NULL)
 		pi->credential = mkt_arena_strdup(r->arena, pi->credential);
 	json_object_object_del(in.out, "_credential");

@@ -16,6 +16,8 @@
  */
 struct pub_input {
 	struct json_object	*doc;
+	struct json_object	*sent;		/* as sent, for the form again
+						   (never the credential) */
 	const char		*contract;	/* OpenAPI text, JSON or YAML */
 	size_t			 contract_len;
 	const char		*credential;	/* endpoint secret, or NULL */

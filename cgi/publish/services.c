@@ -150,7 +150,7 @@ pub_refuse(struct mkt_req *r, int status, const char *type,
 
 	if (r->fmt == MKT_FMT_HTML && r->route->view != NULL &&
 	    strcmp(r->route->view, "publish/new") == 0)
-		return form_view(r, status, pi ? pi->doc : NULL,
+		return form_view(r, status, pi ? pi->sent : NULL,
 		    pi ? pi->errors : NULL, report, detail);
 	status = mkt_fail(r, status, type, detail);
 	if (report != NULL) {
@@ -310,9 +310,15 @@ pub_create(struct mkt_req *r)
 	p[0] = slug;
 	if ((res = mkt_db_exec(r, &q_slug_taken, p)) == NULL)
 		return mkt_fail_db(r);
-	if (PQntuples(res) > 0)
+	if (PQntuples(res) > 0) {
+		d = json_object_new_object();
+		json_object_object_add(d, "name", json_object_new_string("slug"));
+		json_object_object_add(d, "reason", json_object_new_string(
+		    mkt_tr(r, "is taken by another service")));
+		json_object_array_add(pi.errors, d);
 		return pub_refuse(r, 409, "conflict", mkt_tr(r, "a service "
 		    "with this slug exists; choose another"), &pi, NULL);
+	}
 
 	/* The provider: the one named, which must be the organisation's,
 	 * or the organisation's first (made on first publication). */
@@ -437,7 +443,8 @@ static const struct mkt_sql q_versions = { "pub_versions", 1,
 	"  'output_per_mtok', price_text(v.output_price_per_mtok),"
 	"  'per_request', price_text(v.price_per_request),"
 	"  'subscription_monthly', price_text(v.subscription_price_monthly),"
-	"  'tiers', v.pricing_tiers,"
+	"  'tiers', v.pricing_tiers, 'context_window', v.context_window,"
+	"  'max_output_tokens', v.max_output_tokens,"
 	"  'approval', (SELECT json_build_object('decision', a.decision,"
 	"     'reason', a.reason, 'reasons', a.reasons,"
 	"     'requested_at', a.requested_at, 'decided_at', a.decided_at)"

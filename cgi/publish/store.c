@@ -20,7 +20,8 @@ static const struct mkt_sql q_version = { "pub_version_put", 15,
 	"  published_by, published_at)"
 	" VALUES ($1, $2, $3, $4, $5::numeric, $6::numeric, $7::numeric,"
 	"  $8::numeric, coalesce($9::jsonb, '[]'), $10::integer,"
-	"  $11::integer, $12, coalesce($13, ''), $14::jsonb, $15::uuid, now())"
+	"  $11::integer, $12, coalesce($13, ''), $14::jsonb, $15::uuid,"
+	"  CASE WHEN $3 = 'active' THEN now() END)"
 	" RETURNING id" };
 
 static const struct mkt_sql q_approval = { "pub_approval_put", 2,

@@ -97,6 +97,36 @@ newest(struct mkt_req *r, PGresult *res, const char *version, bool *same)
 }
 
 /*
+ * A refused new version: the API gets the problem (with the report);
+ * a person the service's page again, with what they sent, what was
+ * wrong and the report next to the form.
+ */
+static int
+version_refused(struct mkt_req *r, int status, const char *type,
+    const char *detail, const struct pub_input *pi,
+    struct json_object *report)
+{
+	struct json_object	*nv;
+	int			 page;
+
+	if (r->fmt != MKT_FMT_HTML)
+		return pub_refuse(r, status, type, detail, pi, report);
+	r->view_name = "publish/service";
+	if ((page = pub_service_page(r)) != 200)
+		return page;
+	nv = json_object_new_object();
+	json_object_object_add(nv, "values", pi != NULL && pi->sent != NULL ?
+	    json_object_get(pi->sent) : json_object_new_object());
+	json_object_object_add(nv, "errors", pi != NULL ?
+	    json_object_get(pi->errors) : json_object_new_array());
+	if (report != NULL)
+		json_object_object_add(nv, "report", json_object_get(report));
+	json_object_object_add(nv, "refusal", json_object_new_string(detail));
+	json_object_object_add(r->view, "new_version", nv);
+	return status;
+}
+
+/*
  * POST /publish/services/{slug}/versions: a new version (number,
  * contract, prices, changelog) through the whole pipeline.  201 (303)
  * when kept; 422 refused (with the report); 409 when the number is not
@@ -129,7 +159,7 @@ pub_version_create(struct mkt_req *r)
 	slug = mkt_db_val(svc, 0, "slug");
 	pub_input_read(r, PUB_VERSION, &pi);
 	if (json_object_array_length(pi.errors) > 0)
-		return pub_refuse(r, 422, "invalid-input", mkt_tr(r,
+		return version_refused(r, 422, "invalid-input", mkt_tr(r,
 		    "some fields are missing or not valid"), &pi, NULL);
 	version = pub_str(pi.doc, "version");
 
@@ -145,9 +175,10 @@ pub_version_create(struct mkt_req *r)
 		return mkt_fail_db(r);
 	at = newest(r, res, version, &same);
 	if (same)
-		return mkt_failf(r, 409, "conflict", mkt_tr(r, "version %s "
-		    "exists; a published version never changes: publish a "
-		    "greater one"), version);
+		return version_refused(r, 409, "conflict", mkt_arena_printf(
+		    r->arena, mkt_tr(r, "version %s exists; a published "
+		    "version never changes: publish a greater one"), version),
+		    &pi, NULL);
 	if (at >= 0) {
 		prev = mkt_arena_strdup(r->arena, PQgetvalue(res, at, 0));
 		if (!PQgetisnull(res, at, 1)) {
@@ -168,14 +199,14 @@ pub_version_create(struct mkt_req *r)
 		if (json_object_object_get_ex(run.report, "version", &vstep) &&
 		    !json_object_get_boolean(json_object_object_get(vstep,
 		    "ok")))
-			return pub_refuse(r, 409, "conflict", run.refusal,
-			    NULL, run.report);
-		return pub_refuse(r, 422, "pipeline-refused", run.refusal,
-		    NULL, run.report);
+			return version_refused(r, 409, "conflict",
+			    run.refusal, &pi, run.report);
+		return version_refused(r, 422, "pipeline-refused",
+		    run.refusal, &pi, run.report);
 	}
 	if (out == PUB_UNAVAILABLE)
-		return pub_refuse(r, 503, "unavailable", run.refusal, NULL,
-		    run.report);
+		return version_refused(r, 503, "unavailable", run.refusal,
+		    &pi, run.report);
 
 	/* Under the service's lock, the order is checked again: of two
 	 * publications at once, the second sees the first's version. */

@@ -33,7 +33,9 @@
       <p class="page-intro"><xsl:value-of select='mkt:tr("Versions that passed every check but that policy sends to a person before they are listed. Approving lists the version; rejecting sends it back to the provider with your reason.")'/></p>
     </div>
 
-    <section class="publish-section" aria-labelledby="queue-h">
+    <!-- Plain divs around the queue and the decisions: each request is its own list item (a landmark-free
+         grouping keeps "the element that holds this service's link" down to one request). -->
+    <div class="publish-section">
       <h2 id="queue-h" class="visually-hidden"><xsl:value-of select='mkt:tr("Waiting for a decision")'/></h2>
       <xsl:choose>
         <xsl:when test="waiting/item">
@@ -48,9 +50,9 @@
           </div>
         </xsl:otherwise>
       </xsl:choose>
-    </section>
+    </div>
 
-    <section class="publish-section" aria-labelledby="decided-caption">
+    <div class="publish-section">
       <xsl:choose>
         <xsl:when test="decided/item">
           <div class="table-wrap" role="region" aria-labelledby="decided-caption" tabindex="0">
@@ -96,7 +98,7 @@
           <p class="muted"><xsl:value-of select='mkt:tr("No decisions yet.")'/></p>
         </xsl:otherwise>
       </xsl:choose>
-    </section>
+    </div>
   </xsl:template>
 
   <!-- One request: the version, why it waits, the policy warnings, and the decision form. -->
@@ -139,7 +141,10 @@
           <h4 class="version-subhead"><xsl:value-of select='mkt:tr("Why it needs approval")'/></h4>
           <xsl:choose>
             <xsl:when test="reasons/item">
-              <xsl:call-template name="report-violations"><xsl:with-param name="items" select="reasons/item"/></xsl:call-template>
+              <xsl:call-template name="report-violations">
+                <xsl:with-param name="items" select="reasons/item"/>
+                <xsl:with-param name="severity" select="false()"/>
+              </xsl:call-template>
             </xsl:when>
             <xsl:otherwise><p class="muted"><xsl:value-of select='mkt:tr("No reason was recorded.")'/></p></xsl:otherwise>
           </xsl:choose>
@@ -150,7 +155,12 @@
             </xsl:when>
             <xsl:otherwise><p class="muted"><xsl:value-of select='mkt:tr("None.")'/></p></xsl:otherwise>
           </xsl:choose>
-          <p><a href="/publish/services/{service}"><xsl:value-of select='mkt:tr("See the full pipeline report")'/></a></p>
+          <p>
+            <a href="/publish/services/{service}">
+              <xsl:value-of select='mkt:tr("See the full pipeline report")'/>
+              <span class="visually-hidden"><xsl:value-of select="concat(': ', name, ' ', version)"/></span>
+            </a>
+          </p>
         </div>
 
         <form method="post" action="/admin/approvals/{id}" class="decision-form">

@@ -17,7 +17,7 @@
     <xsl:variable name="can-register" select="string(has_organization) = 'true'"/>
     <div class="page-head">
       <h1><xsl:value-of select='mkt:tr("Your services")'/></h1>
-      <xsl:if test="$can-register">
+      <xsl:if test="$can-register and services/item">
         <a class="button button-primary" href="/publish/new"><xsl:value-of select='mkt:tr("Register a service")'/></a>
       </xsl:if>
       <p class="page-intro"><xsl:value-of select='mkt:tr("The services your organisation publishes, with each one’s pipeline, versions and registry status.")'/></p>

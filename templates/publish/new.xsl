@@ -206,7 +206,7 @@
               </xsl:call-template>
               <xsl:call-template name="option">
                 <xsl:with-param name="value" select="'bearer'"/>
-                <xsl:with-param name="label" select='mkt:tr("Bearer token (Authorization header)")'/>
+                <xsl:with-param name="label" select='mkt:tr("Bearer token")'/>
                 <xsl:with-param name="current" select="$v/endpoint/auth_method"/>
                 <xsl:with-param name="default" select="'none'"/>
               </xsl:call-template>

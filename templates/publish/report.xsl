@@ -368,7 +368,10 @@
         </xsl:choose>
       </xsl:with-param>
       <xsl:with-param name="details">
-        <xsl:call-template name="report-violations"><xsl:with-param name="items" select="reasons/item"/></xsl:call-template>
+        <xsl:call-template name="report-violations">
+          <xsl:with-param name="items" select="reasons/item"/>
+          <xsl:with-param name="severity" select="false()"/>
+        </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
@@ -436,11 +439,12 @@
   <!-- Policy violations and approval reasons [{rule, field, severity, message}]. -->
   <xsl:template name="report-violations">
     <xsl:param name="items"/>
+    <xsl:param name="severity" select="true()"/>
     <xsl:if test="$items">
       <ul class="violations">
         <xsl:for-each select="$items">
           <li>
-            <xsl:if test="normalize-space(severity) != ''">
+            <xsl:if test="$severity and normalize-space(severity) != ''">
               <span class="severity severity-{translate(severity, ' ', '-')}">
                 <xsl:choose>
                   <xsl:when test="severity = 'block'"><xsl:value-of select='mkt:tr("blocking")'/></xsl:when>

@@ -19,6 +19,16 @@
   </xsl:template>
 
   <xsl:template match="data" mode="content">
+    <xsl:if test="new_version">
+      <div class="alert alert-error" role="alert">
+        <p>
+          <xsl:value-of select='mkt:tr("The new version was not published:")'/>
+          <xsl:text> </xsl:text>
+          <xsl:value-of select="new_version/refusal"/>
+        </p>
+        <p><a href="#nv-h"><xsl:value-of select='mkt:tr("See what was wrong, next to the form")'/></a></p>
+      </div>
+    </xsl:if>
     <xsl:apply-templates select="service"/>
     <xsl:call-template name="operations"/>
     <xsl:call-template name="versions"/>
@@ -114,7 +124,7 @@
             <dd>
               <xsl:choose>
                 <xsl:when test="endpoint/auth_method = 'none'"><xsl:value-of select='mkt:tr("None")'/></xsl:when>
-                <xsl:when test="endpoint/auth_method = 'bearer'"><xsl:value-of select='mkt:tr("Bearer token (Authorization header)")'/></xsl:when>
+                <xsl:when test="endpoint/auth_method = 'bearer'"><xsl:value-of select='mkt:tr("Bearer token")'/></xsl:when>
                 <xsl:when test="endpoint/auth_method = 'header'">
                   <xsl:value-of select='mkt:tr("API key in a header")'/>
                   <xsl:if test="normalize-space(endpoint/auth_header) != ''">
@@ -363,15 +373,18 @@
             <dt><xsl:value-of select='mkt:tr("Submitted")'/></dt>
             <dd><xsl:call-template name="datetime"><xsl:with-param name="value" select="created_at"/></xsl:call-template></dd>
           </div>
-          <div>
-            <dt><xsl:value-of select='mkt:tr("Published")'/></dt>
-            <dd>
-              <xsl:call-template name="datetime">
-                <xsl:with-param name="value" select="published_at"/>
-                <xsl:with-param name="none" select='mkt:tr("not published")'/>
-              </xsl:call-template>
-            </dd>
-          </div>
+          <!-- published_at is set when the version is stored, also for one that never went live. -->
+          <xsl:if test="status != 'pending_approval' and status != 'failed_validation'">
+            <div>
+              <dt><xsl:value-of select='mkt:tr("Published")'/></dt>
+              <dd>
+                <xsl:call-template name="datetime">
+                  <xsl:with-param name="value" select="published_at"/>
+                  <xsl:with-param name="none" select='mkt:tr("not published")'/>
+                </xsl:call-template>
+              </dd>
+            </div>
+          </xsl:if>
           <xsl:if test="normalize-space(deprecated_at) != ''">
             <div>
               <dt><xsl:value-of select='mkt:tr("Deprecated")'/></dt>
@@ -569,9 +582,12 @@
           <xsl:value-of select="reason"/>
         </p>
       </xsl:if>
-      <xsl:if test="$d != 'approved' and $d != 'rejected' and reasons/item">
+      <xsl:if test="$d != 'approved' and $d != 'rejected' and reasons/item and not(../report/approval/reasons/item)">
         <p class="approval-why"><xsl:value-of select='mkt:tr("Why it needs approval:")'/></p>
-        <xsl:call-template name="report-violations"><xsl:with-param name="items" select="reasons/item"/></xsl:call-template>
+        <xsl:call-template name="report-violations">
+          <xsl:with-param name="items" select="reasons/item"/>
+          <xsl:with-param name="severity" select="false()"/>
+        </xsl:call-template>
       </xsl:if>
     </div>
   </xsl:template>
@@ -661,15 +677,34 @@
   <xsl:template name="new-version-form">
     <xsl:variable name="slug" select="string(service/slug)"/>
     <xsl:variable name="newest" select="versions/item[1]"/>
+    <xsl:variable name="nv" select="new_version"/>
+    <xsl:variable name="sent" select="new_version/values"/>
     <section class="card publish-section new-version" aria-labelledby="nv-h">
       <h2 id="nv-h"><xsl:value-of select='mkt:tr("Publish a new version")'/></h2>
+      <xsl:if test="$nv">
+        <div class="alert alert-error error-summary" role="alert">
+          <p class="error-summary-reason"><xsl:value-of select="$nv/refusal"/></p>
+          <xsl:if test="$nv/errors/item">
+            <ul>
+              <xsl:for-each select="$nv/errors/item">
+                <li><code><xsl:value-of select="name"/></code><xsl:text>: </xsl:text><xsl:value-of select="reason"/></li>
+              </xsl:for-each>
+            </ul>
+          </xsl:if>
+          <xsl:if test="$nv/report">
+            <xsl:call-template name="pipeline-report">
+              <xsl:with-param name="report" select="$nv/report"/>
+            </xsl:call-template>
+          </xsl:if>
+        </div>
+      </xsl:if>
       <p class="muted"><xsl:value-of select='mkt:tr("A published version never changes: a new contract or new prices make a new version, which goes through the whole pipeline. Breaking changes to the contract need a new major version.")'/></p>
       <form method="post" action="/publish/services/{$slug}/versions" class="publish-form" accept-charset="UTF-8">
         <input type="hidden" name="csrf" value="{$csrf}"/>
         <div class="form-grid">
           <div class="field">
             <label for="nv-version"><xsl:value-of select='mkt:tr("Version")'/><span class="required-mark" aria-hidden="true"> *</span></label>
-            <input id="nv-version" type="text" name="version" required="required" maxlength="128" autocomplete="off" spellcheck="false" placeholder="1.1.0" aria-describedby="nv-version-h"/>
+            <input id="nv-version" type="text" name="version" value="{$sent/version}" required="required" maxlength="128" autocomplete="off" spellcheck="false" aria-describedby="nv-version-h"/>
             <p class="field-hint" id="nv-version-h">
               <xsl:value-of select='mkt:tr("A semantic version, such as 1.0.0 or 2.1.0-rc.1.")'/>
               <xsl:if test="$newest">
@@ -708,34 +743,34 @@
             <xsl:call-template name="nv-price">
               <xsl:with-param name="name" select="'input_per_mtok'"/>
               <xsl:with-param name="label" select='mkt:tr("Input / 1M tokens")'/>
-              <xsl:with-param name="value" select="$newest/input_per_mtok"/>
+              <xsl:with-param name="value" select="$newest/input_per_mtok[not($sent)] | $sent/pricing/input_per_mtok"/>
             </xsl:call-template>
             <xsl:call-template name="nv-price">
               <xsl:with-param name="name" select="'output_per_mtok'"/>
               <xsl:with-param name="label" select='mkt:tr("Output / 1M tokens")'/>
-              <xsl:with-param name="value" select="$newest/output_per_mtok"/>
+              <xsl:with-param name="value" select="$newest/output_per_mtok[not($sent)] | $sent/pricing/output_per_mtok"/>
             </xsl:call-template>
             <xsl:call-template name="nv-price">
               <xsl:with-param name="name" select="'per_request'"/>
               <xsl:with-param name="label" select='mkt:tr("Per request")'/>
-              <xsl:with-param name="value" select="$newest/per_request"/>
+              <xsl:with-param name="value" select="$newest/per_request[not($sent)] | $sent/pricing/per_request"/>
             </xsl:call-template>
             <xsl:call-template name="nv-price">
               <xsl:with-param name="name" select="'subscription_monthly'"/>
               <xsl:with-param name="label" select='mkt:tr("Monthly subscription")'/>
-              <xsl:with-param name="value" select="$newest/subscription_monthly"/>
+              <xsl:with-param name="value" select="$newest/subscription_monthly[not($sent)] | $sent/pricing/subscription_monthly"/>
             </xsl:call-template>
           </div>
         </fieldset>
 
         <div class="field field-wide">
           <label for="nv-changelog"><xsl:value-of select='mkt:tr("Changelog")'/></label>
-          <textarea id="nv-changelog" name="changelog" rows="3" maxlength="5000" aria-describedby="nv-changelog-h"></textarea>
+          <textarea id="nv-changelog" name="changelog" rows="3" maxlength="5000" aria-describedby="nv-changelog-h"><xsl:value-of select="$sent/changelog"/></textarea>
           <p class="field-hint" id="nv-changelog-h"><xsl:value-of select='mkt:tr("What this version brings, for the people who use the service.")'/></p>
         </div>
         <div class="field field-wide">
           <label for="nv-contract"><xsl:value-of select='mkt:tr("Contract")'/><span class="required-mark" aria-hidden="true"> *</span></label>
-          <textarea id="nv-contract" name="contract" rows="16" required="required" class="code-input" spellcheck="false" autocapitalize="off" aria-describedby="nv-contract-h"></textarea>
+          <textarea id="nv-contract" name="contract" rows="16" required="required" class="code-input" spellcheck="false" autocapitalize="off" aria-describedby="nv-contract-h"><xsl:value-of select="$sent/contract"/></textarea>
           <p class="field-hint" id="nv-contract-h"><xsl:value-of select='mkt:tr("OpenAPI 3.1 document, JSON or YAML. An example request body in it lets the pipeline test the endpoint.")'/></p>
         </div>
         <div class="form-actions">

@@ -495,7 +495,7 @@ describe('the publishing pipeline', () => {
   });
 
   it('stores markup and SQL verbatim and shows them escaped', async () => {
-    const evil = `<script>alert(1)</script>' OR 1=1; DROP TABLE services; --`;
+    const evil = `<script>alert(1)</script>' OR 1=1; DROP TABLE services; -- ${ids()}`;
     const r = await publish(prov, service({ name: evil, description: `"><img src=x onerror=alert(2)>`, changelog: evil }));
     assert.equal(r.status, 201, r.text);
     const slug = r.json().service;
