@@ -99,6 +99,9 @@
 /* templates/admin/login.xsl */ tr("Sign in");
 /* templates/admin/organizations.xsl */ tr("Create an organisation");
 /* templates/admin/organizations.xsl */ tr("Create");
+/* templates/admin/organizations.xsl */ tr("Delete");
+/* templates/admin/organizations.xsl */ tr("Merge into");
+/* templates/admin/organizations.xsl */ tr("Merge or delete");
 /* templates/admin/organizations.xsl */ tr("Name");
 /* templates/admin/organizations.xsl */ tr("Organisation");
 /* templates/admin/organizations.xsl */ tr("Organisations");

@@ -30,6 +30,9 @@ extern const struct mkt_param org_params[];
 int	orgs_page(struct mkt_req *);
 int	org_create(struct mkt_req *);
 int	org_rename(struct mkt_req *);
+extern const struct mkt_param org_merge_params[];
+int	org_delete(struct mkt_req *);
+int	org_merge(struct mkt_req *);
 
 /* approvals.c: the approval queue of the publishing pipeline */
 extern const struct mkt_param approval_params[];

@@ -1,5 +1,5 @@
 /* orgs.c: organisations (the unit of budgets and chargeback), for
- * administrators: list, create, rename */
+ * administrators: list, create, rename, delete, merge */
 #include <string.h>
 
 #include <json-c/json.h>
@@ -110,4 +110,118 @@ org_rename(struct mkt_req *r)
 {
 	return org_write(r, &q_org_rename, mkt_route_arg(r, 0),
 	    "organization.rename", 204);
+}
+
+static const struct mkt_sql q_org_lock = { "admin_org_lock", 1,
+	"SELECT id, (SELECT count(*) FROM users u"
+	"   WHERE u.organization_id = o.id) AS users,"
+	" (SELECT count(*) FROM providers p"
+	"   WHERE p.organization_id = o.id) AS providers"
+	" FROM organizations o WHERE slug = $1 FOR UPDATE" };
+
+static const struct mkt_sql q_org_delete = { "admin_org_delete", 1,
+	"DELETE FROM organizations WHERE id = $1::uuid" };
+
+static const struct mkt_sql q_org_move = { "admin_org_move", 2,
+	"WITH u AS (UPDATE users SET organization_id = $2::uuid,"
+	"   updated_at = now() WHERE organization_id = $1::uuid RETURNING 1),"
+	" p AS (UPDATE providers SET organization_id = $2::uuid,"
+	"   updated_at = now() WHERE organization_id = $1::uuid RETURNING 1)"
+	" SELECT (SELECT count(*) FROM u) AS users,"
+	"  (SELECT count(*) FROM p) AS providers" };
+
+/*
+ * POST /admin/organizations/{slug}/delete: removes an empty organisation;
+ * 409 while it has members or providers (merge it instead).
+ * POST /admin/organizations/{slug}/merge (into): moves its members and
+ * providers (with their services) to another organisation, then removes
+ * it.  Both audited, in one transaction.
+ */
+static int
+org_remove(struct mkt_req *r, const char *into)
+{
+	const char		*slug = mkt_route_arg(r, 0), *p[2], *id;
+	struct json_object	*details;
+	PGresult		*res, *dst = NULL;
+
+	if (into != NULL && strcmp(into, slug) == 0)
+		return mkt_fail(r, 422, "invalid-input", mkt_tr(r,
+		    "an organisation cannot be merged into itself"));
+	if (mkt_db_begin(r) != MKT_OK)
+		return mkt_fail_db(r);
+	p[0] = slug;
+	if ((res = mkt_db_exec(r, &q_org_lock, p)) == NULL)
+		goto fail;
+	if (PQntuples(res) == 0) {
+		mkt_db_rollback(r);
+		return mkt_fail(r, 404, "not-found",
+		    mkt_tr(r, "there is no such organisation"));
+	}
+	id = mkt_db_val(res, 0, "id");
+	details = mkt_json_own(r, json_object_new_object());
+	json_object_object_add(details, "slug", json_object_new_string(slug));
+	if (into == NULL && (mkt_db_int(res, 0, "users") > 0 ||
+	    mkt_db_int(res, 0, "providers") > 0)) {
+		mkt_db_rollback(r);
+		return mkt_failf(r, 409, "conflict", mkt_tr(r, "the "
+		    "organisation still has %lld members and %lld providers: "
+		    "merge it into another one instead"),
+		    (long long)mkt_db_int(res, 0, "users"),
+		    (long long)mkt_db_int(res, 0, "providers"));
+	}
+	if (into != NULL) {
+		p[0] = into;
+		if ((dst = mkt_db_exec(r, &q_org_lock, p)) == NULL)
+			goto fail;
+		if (PQntuples(dst) == 0) {
+			mkt_db_rollback(r);
+			return mkt_fail(r, 422, "invalid-input", mkt_tr(r,
+			    "there is no organisation to merge into with "
+			    "this slug"));
+		}
+		p[0] = id;
+		p[1] = mkt_db_val(dst, 0, "id");
+		if ((res = mkt_db_exec(r, &q_org_move, p)) == NULL)
+			goto fail;
+		json_object_object_add(details, "into",
+		    json_object_new_string(into));
+		json_object_object_add(details, "users",
+		    json_object_new_int64(mkt_db_int(res, 0, "users")));
+		json_object_object_add(details, "providers",
+		    json_object_new_int64(mkt_db_int(res, 0, "providers")));
+	}
+	p[0] = id;
+	if (mkt_db_exec(r, &q_org_delete, p) == NULL ||
+	    mkt_audit(r, into ? "organization.merge" : "organization.delete",
+	    "organization", id, details) != MKT_OK ||
+	    mkt_db_commit(r) != MKT_OK)
+		goto fail;
+	if (r->fmt == MKT_FMT_JSON)
+		return 204;
+	return mkt_redirect(r, 303, "/admin/organizations");
+fail:
+	mkt_db_rollback(r);
+	return mkt_fail_db(r);
+}
+
+int
+org_delete(struct mkt_req *r)
+{
+	return org_remove(r, NULL);
+}
+
+const struct mkt_param org_merge_params[] = {
+	{ "into",	MKT_P_SLUG, 0, 64, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
+int
+org_merge(struct mkt_req *r)
+{
+	const struct mkt_pval	*into = mkt_param(r, "into");
+
+	if (!into->present)
+		return mkt_fail(r, 422, "invalid-input", mkt_tr(r,
+		    "name the organisation to merge into"));
+	return org_remove(r, into->s);
 }

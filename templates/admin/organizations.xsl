@@ -1,5 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- organizations.xsl: organisations for administrators: list, create, rename -->
+<!-- organizations.xsl: organisations for administrators: list, create, rename, merge, delete -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:mkt="urn:llm-marketplace:xslt"
@@ -28,6 +28,7 @@
             <th scope="col" class="num"><xsl:value-of select='mkt:tr("Users")'/></th>
             <th scope="col" class="num"><xsl:value-of select='mkt:tr("Providers")'/></th>
             <th scope="col"><xsl:value-of select='mkt:tr("Rename")'/></th>
+            <th scope="col"><xsl:value-of select='mkt:tr("Merge or delete")'/></th>
           </tr>
         </thead>
         <tbody>
@@ -48,6 +49,31 @@
                   </label>
                   <button type="submit" class="button button-small"><xsl:value-of select='mkt:tr("Save")'/></button>
                 </form>
+              </td>
+              <td>
+                <xsl:variable name="me" select="slug"/>
+                <xsl:choose>
+                  <xsl:when test="members = 0 and providers = 0">
+                    <form method="post" action="/admin/organizations/{slug}/delete" class="inline-form">
+                      <input type="hidden" name="csrf" value="{../../csrf}"/>
+                      <button type="submit" class="button button-small button-danger"><xsl:value-of select='mkt:tr("Delete")'/></button>
+                    </form>
+                  </xsl:when>
+                  <xsl:when test="count(../item) &gt; 1">
+                    <form method="post" action="/admin/organizations/{slug}/merge" class="inline-form">
+                      <input type="hidden" name="csrf" value="{../../csrf}"/>
+                      <label class="check">
+                        <span class="visually-hidden"><xsl:value-of select='mkt:tr("Merge into")'/></span>
+                        <select name="into" required="required">
+                          <xsl:for-each select="../item[slug != $me]">
+                            <option value="{slug}"><xsl:value-of select="name"/></option>
+                          </xsl:for-each>
+                        </select>
+                      </label>
+                      <button type="submit" class="button button-small"><xsl:value-of select='mkt:tr("Merge into")'/></button>
+                    </form>
+                  </xsl:when>
+                </xsl:choose>
               </td>
             </tr>
           </xsl:for-each>

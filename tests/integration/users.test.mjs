@@ -136,9 +136,38 @@ describe('organisations', () => {
     assert.match(page.text, /Team Renamed/);
   });
 
+  it('deletes an empty organisation and merges one with members into another', async () => {
+    const a = await signIn('admin@example.com');
+    const make = async (name) => {
+      const slug = `team-${crypto.randomUUID().slice(0, 8)}`;
+      assert.equal((await post('/api/v1/admin/organizations', a, { slug, name })).status, 201);
+      return slug;
+    };
+    const empty = await make('Empty team');
+    const from = await make('Old team');
+    const into = await make('New team');
+    const { user } = await createUserIn(a, from);
+    const audit = Number(sql("SELECT count(*) FROM audit_log WHERE action IN ('organization.delete', 'organization.merge')"));
+    // Not while it has members; not into itself or nowhere.
+    assertProblem(await post(`/api/v1/admin/organizations/${from}/delete`, a, {}), 409, 'conflict');
+    assertProblem(await post(`/api/v1/admin/organizations/${from}/merge`, a, { into: from }), 422, 'invalid-input');
+    assertProblem(await post(`/api/v1/admin/organizations/${from}/merge`, a, { into: 'no-such-org-here' }), 422, 'invalid-input');
+    assertProblem(await post(`/api/v1/admin/organizations/no-such-org-here/delete`, a, {}), 404, 'not-found');
+    assert.equal(sql(`SELECT count(*) FROM organizations WHERE slug = '${from}'`), '1');
+    assert.equal((await post(`/api/v1/admin/organizations/${empty}/delete`, a, {})).status, 204);
+    assert.equal(sql(`SELECT count(*) FROM organizations WHERE slug = '${empty}'`), '0');
+    assert.equal((await post(`/api/v1/admin/organizations/${from}/merge`, a, { into })).status, 204);
+    assert.equal(sql(`SELECT o.slug FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.id = '${user.id}'`), into);
+    assert.equal(sql(`SELECT count(*) FROM organizations WHERE slug = '${from}'`), '0');
+    assert.equal(Number(sql("SELECT count(*) FROM audit_log WHERE action IN ('organization.delete', 'organization.merge')")), audit + 2);
+    assert.equal(sql(`SELECT details->>'users' FROM audit_log WHERE action = 'organization.merge' AND details->>'slug' = '${from}'`), '1');
+  });
+
   it('is for administrators only', async () => {
     const c = await signIn('consumer@example.com');
     assertProblem(await post('/api/v1/admin/organizations', c, { slug: 'nope-org', name: 'Nope' }), 403, 'forbidden');
+    assertProblem(await post('/api/v1/admin/organizations/acme/delete', c, {}), 403, 'forbidden');
+    assertProblem(await post('/api/v1/admin/organizations/acme/merge', c, { into: 'mistral' }), 403, 'forbidden');
   });
 });
 
