@@ -39,4 +39,9 @@ extern const struct mkt_param approval_params[];
 int	approvals_page(struct mkt_req *);
 int	approval_decide(struct mkt_req *);
 
+/* policies.c: the policy rules of the publishing pipeline */
+extern const struct mkt_param policy_params[];
+int	policies_page(struct mkt_req *);
+int	policy_put(struct mkt_req *);
+
 #endif

@@ -20,6 +20,8 @@
         <li><a href="/admin/users"><xsl:value-of select='mkt:tr("Users")'/></a></li>
         <li><a href="/admin/organizations"><xsl:value-of select='mkt:tr("Organisations")'/></a></li>
         <li><a href="/admin/audit"><xsl:value-of select='mkt:tr("Audit log")'/></a></li>
+        <li><a href="/admin/approvals"><xsl:value-of select='mkt:tr("Approvals")'/></a></li>
+        <li><a href="/admin/policies"><xsl:value-of select='mkt:tr("Policies")'/></a></li>
       </ul>
     </nav>
     <xsl:apply-templates select="overview"/>

@@ -494,6 +494,37 @@ describe('the publishing pipeline', () => {
     assert.ok(own.json().report.approval.reasons.some((x) => x.rule === 'first-service-approval'));
   });
 
+  it('lets administrators change the policies (audited); auditors read them and change nothing', async () => {
+    const form = { form: true, headers: { Accept: 'application/json' } };
+    const auditor = await signIn('auditor@example.com');
+    const list = await get('/api/v1/admin/policies', { headers: { Cookie: `mkt_session=${auditor.session}` } });
+    assert.equal(list.status, 200);
+    assert.ok(list.json().policies.some((x) => x.id === 'price-present' && x.enabled === true));
+    assert.equal((await get('/admin/policies', { headers: { Cookie: `mkt_session=${admin.session}` } })).status, 200);
+    let before = written();
+    const audits = count('audit_log', "action LIKE 'policy.%'");
+    assertProblem(await post('/api/v1/admin/policies/price-present', auditor, { enabled: 'off' }, form), 403, 'forbidden');
+    assertProblem(await post('/api/v1/admin/policies/price-present', prov, { enabled: 'off' }, form), 403, 'forbidden');
+    assertProblem(await post('/api/v1/admin/policies/price-present', admin, { rule: '{"id": "price-present", "op": "nope"}' }, form), 422, 'invalid-input');
+    assertProblem(await post('/api/v1/admin/policies/price-present', admin, { rule: '{"id": "other"}' }, form), 422, 'invalid-input');
+    assertProblem(await post('/api/v1/admin/policies/brand-new-rule', admin, { enabled: 'on' }, form), 422, 'invalid-input');
+    assert.equal(written(), before);
+    // Off: a version without a price passes; on again: refused again.
+    assert.equal((await post('/api/v1/admin/policies/price-present', admin, { enabled: 'off' }, form)).status, 204);
+    assert.equal((await publish(prov, service({ pricing: {} }))).status, 201);
+    assert.equal((await post('/api/v1/admin/policies/price-present', admin, { enabled: 'on' }, form)).status, 204);
+    assertProblem(await publish(prov, service({ pricing: {} })), 422, 'pipeline-refused');
+    // A new rule takes effect at once.
+    const id = `no-beta-${ids()}`;
+    const rule = { id, field: 'tags', op: 'contains_any', value: ['never-this-tag'], severity: 'warn', message: 'Tagged for testing.' };
+    assert.equal((await post('/api/v1/admin/policies', admin, { id, kind: 'check', rule: JSON.stringify(rule) }, form)).status, 204);
+    const warned = await publish(prov, service());
+    assert.ok(warned.json().report.policy.violations.some((x) => x.rule === id));
+    assert.equal((await post(`/api/v1/admin/policies/${id}`, admin, { enabled: 'off' }, form)).status, 204);
+    assert.equal(count('audit_log', "action LIKE 'policy.%'"), audits + 4);
+    assert.equal(sql(`SELECT details->'rule'->>'message' FROM audit_log WHERE action = 'policy.create' AND resource_id = '${id}'`), 'Tagged for testing.');
+  });
+
   it('stores markup and SQL verbatim and shows them escaped', async () => {
     const evil = `<script>alert(1)</script>' OR 1=1; DROP TABLE services; -- ${ids()}`;
     const r = await publish(prov, service({ name: evil, description: `"><img src=x onerror=alert(2)>`, changelog: evil }));
