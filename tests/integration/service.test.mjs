@@ -86,7 +86,9 @@ describe('a service by slug', () => {
     assert.ok(h1, 'an <h1>');
     assert.equal(decodeEntities(h1[1]), listed.name);
     assert.ok(html.text.includes(`href="/api/v1/services/${listed.slug}"`));
-    assert.match(html.text, new RegExp(`\\$${listed.pricing.input_per_mtok.replace('.', '\\.')}<`), 'the input price');
+    // In the service's own currency (other tests publish in EUR).
+    const symbol = { USD: '\\$', EUR: '€', GBP: '£' }[listed.pricing.currency] ?? '';
+    assert.match(html.text, new RegExp(`${symbol}${listed.pricing.input_per_mtok.replace('.', '\\.')}<`), 'the input price');
   });
 });
 
