@@ -62,6 +62,24 @@ mkt_has_role(const struct mkt_user *u, enum mkt_role role)
 	    (u->roles & (1u << MKT_ROLE_ADMIN)) != 0;
 }
 
+/*
+ * What a request may see of the catalog's compliance levels: 0 public
+ * only (anonymous visitors), 1 public and internal (anyone signed in, a
+ * member of the enterprise), 2 all (administrators and auditors).  A
+ * confidential service is visible to its provider's organisation too;
+ * the queries add that with the user's organisation.
+ */
+int
+mkt_clearance(const struct mkt_req *r)
+{
+	if (r->user == NULL)
+		return 0;
+	if (mkt_has_role(r->user, MKT_ROLE_ADMIN) ||
+	    (r->user->roles & (1u << MKT_ROLE_AUDITOR)) != 0)
+		return 2;
+	return 1;
+}
+
 /* "consumer,admin" (PostgreSQL's array_to_string of users.roles). */
 unsigned
 mkt_auth_roles(const char *list)

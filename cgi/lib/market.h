@@ -338,6 +338,7 @@ const char *mkt_db_sqlstate(const struct mkt_req *);
 void	 mkt_password_hash(const char *pw, struct mkt_buf *out);
 bool	 mkt_password_verify(const char *pw, const char *stored);
 bool	 mkt_has_role(const struct mkt_user *, enum mkt_role);
+int	 mkt_clearance(const struct mkt_req *);
 const char *mkt_role_name(enum mkt_role);
 const char *mkt_role_label(const struct mkt_req *, const char *name);
 bool	 mkt_https(const struct mkt_req *);

@@ -1,18 +1,22 @@
 /* main.c: mkt-publish, the provider side: providers, registration,
  * versions and the publishing pipeline */
+#include <stdio.h>
+
 #include <json-c/json.h>
 #include <libpq-fe.h>
 
 #include "publish.h"
 
-static const struct mkt_sql q_providers = { "publish_providers", 0,
+static const struct mkt_sql q_providers = { "publish_providers", 2,
 	"SELECT coalesce(json_agg(json_build_object("
 	"  'slug', p.slug, 'name', p.name, 'verified', p.verified,"
 	"  'homepage', p.homepage, 'services', n.count) ORDER BY p.name), '[]')"
 	" FROM providers p"
 	" JOIN LATERAL (SELECT count(*) FROM services s"
 	"   WHERE s.provider_id = p.id"
-	"     AND s.status IN ('active', 'deprecated')) n ON true" };
+	"     AND s.status IN ('active', 'deprecated')"
+	"     AND service_visible(s.compliance_level, $1::int,"
+	"       p.organization_id, $2::uuid)) n ON true" };
 
 /*
  * GET /providers, GET /api/v1/providers
@@ -23,10 +27,15 @@ static int
 providers(struct mkt_req *r)
 {
 	struct json_object	*v, *list;
+	const char		*params[2];
+	char			 level[4];
 	PGresult		*res;
 	size_t			 i, n;
 
-	if ((res = mkt_db_exec(r, &q_providers, NULL)) == NULL)
+	snprintf(level, sizeof(level), "%d", mkt_clearance(r));
+	params[0] = level;
+	params[1] = r->user != NULL ? r->user->org_id : NULL;
+	if ((res = mkt_db_exec(r, &q_providers, params)) == NULL)
 		return mkt_fail_db(r);
 	list = json_tokener_parse(PQgetvalue(res, 0, 0));
 	if (list == NULL)

@@ -1,15 +1,23 @@
 /* main.c: mkt-reports, reports on demand (and, later, on schedule) */
+#include <stdio.h>
+
 #include <json-c/json.h>
 #include <libpq-fe.h>
 
 #include "market.h"
 
-static const struct mkt_sql q_summary = { "reports_catalog_summary", 0,
+/* Only what the reader may see counts (0007_visibility.sql). */
+#define SHOWN								\
+	" s.status IN ('active', 'deprecated')"				\
+	" AND service_visible(s.compliance_level, $1::int,"		\
+	"   (SELECT p.organization_id FROM providers p"			\
+	"    WHERE p.id = s.provider_id), $2::uuid)"
+
+static const struct mkt_sql q_summary = { "reports_catalog_summary", 2,
 	"SELECT json_build_object("
-	" 'services', (SELECT count(*) FROM services"
-	"    WHERE status IN ('active', 'deprecated')),"
-	" 'providers', (SELECT count(DISTINCT provider_id) FROM services"
-	"    WHERE status IN ('active', 'deprecated')),"
+	" 'services', (SELECT count(*) FROM services s WHERE" SHOWN "),"
+	" 'providers', (SELECT count(DISTINCT provider_id) FROM services s"
+	"    WHERE" SHOWN "),"
 	" 'categories', (SELECT coalesce(json_agg(json_build_object("
 	"    'slug', c.slug, 'services', x.n,"
 	"    'median_input_per_mtok', price_text(x.med_in),"
@@ -24,22 +32,27 @@ static const struct mkt_sql q_summary = { "reports_catalog_summary", 0,
 	"      max(v.context_window) AS max_ctx"
 	"    FROM services s"
 	"    LEFT JOIN service_versions v ON v.id = s.current_version_id"
-	"    WHERE s.category = c.slug"
-	"      AND s.status IN ('active', 'deprecated')) x ON x.n > 0))" };
+	"    WHERE s.category = c.slug AND" SHOWN ") x ON x.n > 0))" };
 
 /*
  * GET /reports, GET /api/v1/reports
  * 200 with the catalog summary: listed services and providers, and per
- * category the count, median prices and the largest context window.
+ * category the count, median prices and the largest context window, of
+ * what this reader may see.
  */
 static int
 summary(struct mkt_req *r)
 {
 	struct json_object	*v, *s, *cats;
+	const char		*params[2];
+	char			 level[4];
 	PGresult		*res;
 	size_t			 i, n;
 
-	if ((res = mkt_db_exec(r, &q_summary, NULL)) == NULL)
+	snprintf(level, sizeof(level), "%d", mkt_clearance(r));
+	params[0] = level;
+	params[1] = r->user != NULL ? r->user->org_id : NULL;
+	if ((res = mkt_db_exec(r, &q_summary, params)) == NULL)
 		return mkt_fail_db(r);
 	if ((s = json_tokener_parse(PQgetvalue(res, 0, 0))) == NULL)
 		return mkt_fail(r, 500, "internal-error", NULL);

@@ -29,9 +29,14 @@ const struct mkt_param catalog_list_params[] = {
  * PostgreSQL: one round trip, one parse.  Three independent subqueries,
  * so the page can walk an index and stop after LIMIT rows.
  */
+/* Listed, and visible at the reader's clearance ($5, mkt_clearance())
+ * or to the provider's own organisation ($6): 0007_visibility.sql. */
+#define VISIBLE								\
+	" AND service_visible(s.compliance_level, $5::int,"		\
+	"   p.organization_id, $6::uuid)"
 #define LISTED_WHERE							\
 	" s.status IN ('active', 'deprecated')"				\
-	" AND ($2::text IS NULL OR p.slug = $2)"
+	" AND ($2::text IS NULL OR p.slug = $2)" VISIBLE
 #define LIST_SQL(order)							\
 	"SELECT"							\
 	" (SELECT count(*) FROM services s"				\
@@ -70,10 +75,10 @@ const struct mkt_param catalog_list_params[] = {
 	"  ON k.category = c.slug) AS categories"
 
 static const struct mkt_sql q_list[] = {
-	{ "catalog_list_name", 4, LIST_SQL("s.name, s.id") },
-	{ "catalog_list_price", 4,
+	{ "catalog_list_name", 6, LIST_SQL("s.name, s.id") },
+	{ "catalog_list_price", 6,
 	  LIST_SQL("v.input_price_per_mtok NULLS LAST, s.name, s.id") },
-	{ "catalog_list_context", 4,
+	{ "catalog_list_context", 6,
 	  LIST_SQL("v.context_window DESC NULLS LAST, s.name, s.id") },
 };
 
@@ -104,12 +109,14 @@ static const struct mkt_sql q_list[] = {
 	" FROM services s JOIN providers p ON p.id = s.provider_id"	\
 	" LEFT JOIN service_versions v ON v.id = s.current_version_id"	\
 	" WHERE " where							\
-	"   AND s.status IN ('active', 'deprecated')"
+	"   AND s.status IN ('active', 'deprecated')"			\
+	"   AND service_visible(s.compliance_level, $2::int,"		\
+	"     p.organization_id, $3::uuid)"
 
 /* By slug or by id: two statements so that each uses its index. */
-static const struct mkt_sql q_item_slug = { "catalog_item_slug", 1,
+static const struct mkt_sql q_item_slug = { "catalog_item_slug", 3,
 	ITEM_SQL("s.slug = $1") };
-static const struct mkt_sql q_item_id = { "catalog_item_id", 1,
+static const struct mkt_sql q_item_id = { "catalog_item_id", 3,
 	ITEM_SQL("s.id = $1::uuid") };
 
 static struct json_object *
@@ -184,8 +191,9 @@ catalog_list(struct mkt_req *r)
 	long			 page = pg->present ? (long)pg->i : 1;
 	long			 per = pp->present ? (long)pp->i : 20;
 	long			 total, pages, ttl, i, n, si;
-	char			 limit[24], offset[24], *key;
-	const char		*params[4], *cached;
+	char			 limit[24], offset[24], level[4], *key;
+	const char		*params[6], *cached, *org;
+	int			 clearance;
 	struct json_object	*v, *services, *cats, *o, *paging, *links,
 				*filters, *sortlist;
 	size_t			 len;
@@ -199,9 +207,15 @@ catalog_list(struct mkt_req *r)
 	 * changes rarely and is read constantly.  The key holds everything
 	 * the view depends on (language and API links included). */
 	ttl = mkt_setting_long(r, "catalog_cache_ttl", 30, 0, 3600);
-	key = mkt_arena_printf(r->arena, "catalog:list:%s:%d:%s:%s:%s:%ld:%ld",
-	    r->lang, r->api, category ? category : "", provider ? provider : "",
-	    sort, page, per);
+	clearance = mkt_clearance(r);
+	snprintf(level, sizeof(level), "%d", clearance);
+	org = r->user != NULL ? r->user->org_id : NULL;
+	/* What a reader may see is part of the key: one person's view is
+	 * never served to another who may see less. */
+	key = mkt_arena_printf(r->arena,
+	    "catalog:list:%s:%d:%s:%s:%s:%ld:%ld:%d:%s", r->lang, r->api,
+	    category ? category : "", provider ? provider : "", sort, page,
+	    per, clearance, org ? org : "-");
 	if (ttl > 0 && (cached = mkt_cache_get(r, key, &len)) != NULL &&
 	    mkt_view_cached(r, cached, len) == MKT_OK)
 		return 200;
@@ -209,6 +223,8 @@ catalog_list(struct mkt_req *r)
 	params[1] = provider;
 	params[2] = limit;
 	params[3] = offset;
+	params[4] = level;
+	params[5] = org;
 	if ((res = mkt_db_exec(r, &q_list[si], params)) == NULL)
 		return mkt_fail_db(r);
 	total = mkt_db_int(res, 0, "total");
@@ -391,14 +407,18 @@ int
 catalog_item(struct mkt_req *r)
 {
 	const char		*id = mkt_route_arg(r, 0);
-	const char		*params[1];
+	const char		*params[3];
+	char			 level[4];
 	struct json_object	*v, *s, *cat, *prov, *links, *slug, *mode;
 	PGresult		*res;
 
 	if (strlen(id) > 128 || !(mkt_slug_ok(id, 128) || mkt_uuid_ok(id)))
 		return mkt_failf(r, 404, "not-found",
 		    mkt_tr(r, "no service has the id \"%s\""), id);
+	snprintf(level, sizeof(level), "%d", mkt_clearance(r));
 	params[0] = id;
+	params[1] = level;
+	params[2] = r->user != NULL ? r->user->org_id : NULL;
 	if ((res = mkt_db_exec(r, mkt_uuid_ok(id) ? &q_item_id :
 	    &q_item_slug, params)) == NULL)
 		return mkt_fail_db(r);

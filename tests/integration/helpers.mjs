@@ -190,7 +190,8 @@ export function rowCounts() {
 }
 
 export function listedServiceCount() {
-  return Number(sql("SELECT count(*) FROM services WHERE status IN ('active', 'deprecated')"));
+  // What an anonymous visitor may see: public services only.
+  return Number(sql("SELECT count(*) FROM services WHERE status IN ('active', 'deprecated') AND compliance_level = 'public'"));
 }
 
 /* ---------- Translations (po/*.po, the catalogs the programs compile) ---------- */

@@ -158,7 +158,8 @@ describe('the publishing pipeline', () => {
     assert.equal(html.status, 200);
     assert.ok(html.text.includes(body.name));
     // Listed in the catalog at once.
-    assert.equal((await get(`/api/v1/services/${slug}`)).status, 200);
+    // An internal service: listed for people signed in.
+    assert.equal((await get(`/api/v1/services/${slug}`, { headers: { Cookie: `mkt_session=${prov.session}` } })).status, 200);
   });
 
   it('registers the service with the registry within seconds (worker, NOTIFY)', async () => {
@@ -347,7 +348,7 @@ describe('the publishing pipeline', () => {
     assert.equal(j.report.tests.ok, false);
     assert.ok(j.report.tests.request.findings.some((f) => f.pointer === '' && /choices/.test(f.message)), JSON.stringify(j.report.tests));
     assert.equal(sql(`SELECT status FROM services WHERE slug = '${j.service}'`), 'failed_validation');
-    assert.equal((await get(`/api/v1/services/${j.service}`)).status, 404, 'not listed');
+    assert.equal((await get(`/api/v1/services/${j.service}`, { headers: { Cookie: `mkt_session=${prov.session}` } })).status, 404, 'not listed');
     assert.equal(count('outbox', `destination = 'registry' AND aggregate_id = (SELECT id::text FROM services WHERE slug = '${j.service}')`), 0);
     provider.mode = 'ok';
     const t = await post(`/api/v1/publish/services/${j.service}/versions/1.0.0/retest`, prov, {});
@@ -392,6 +393,40 @@ describe('the publishing pipeline', () => {
     assert.equal(page.versions[0].approval.reason, 'No data processing agreement.');
     const html = await get('/admin/approvals', { headers: { Cookie: `mkt_session=${admin.session}` } });
     assert.equal(html.status, 200);
+  });
+
+  it('shows confidential and internal services only to those cleared for them (catalog, counts, cache)', async () => {
+    const conf = await publish(prov, service({ compliance: { level: 'confidential', certifications: ['SOC2'], data_residency: ['DE'], training_use: false } }));
+    const slug = conf.json().service;
+    const id = (await get('/api/v1/admin/approvals', { headers: { Cookie: `mkt_session=${admin.session}` } })).json().waiting.find((x) => x.service === slug).id;
+    assert.equal((await post(`/api/v1/admin/approvals/${id}`, admin, { decision: 'approve' }, { form: true, headers: { Accept: 'application/json' } })).status, 200);
+    const internal = (await publish(prov, service({ compliance: { level: 'internal', data_residency: ['DE'] } }))).json().service;
+    const consumer = await signIn('consumer@example.com');
+    const auditor = await signIn('auditor@example.com');
+    const as = (s) => (s ? { Cookie: `mkt_session=${s.session}` } : {});
+    const seen = async (s, x) => (await get(`/api/v1/services/${x}`, { headers: as(s) })).status;
+    const listed = async (s) => {
+      const j = (await get('/api/v1/services?provider=mistral&per_page=100&sort=name', { headers: as(s) })).json();
+      return { total: j.page.total_items, slugs: j.services.map((x) => x.slug), cats: j.categories };
+    };
+    // Twice each, in an order that would leak through a shared cache.
+    for (let round = 0; round < 2; round++) {
+      const admins = await listed(admin);
+      const anon = await listed(null);
+      const cons = await listed(consumer);
+      assert.equal(await seen(null, slug), 404, 'anonymous: confidential');
+      assert.equal(await seen(null, internal), 404, 'anonymous: internal');
+      assert.equal(await seen(consumer, slug), 404, 'another organisation: confidential');
+      assert.equal(await seen(consumer, internal), 200, 'signed in: internal');
+      assert.equal(await seen(prov, slug), 200, 'its own organisation');
+      assert.equal(await seen(admin, slug), 200);
+      assert.equal(await seen(auditor, slug), 200);
+      assert.equal(admins.total - anon.total >= 2, true, `${admins.total} vs ${anon.total}`);
+      assert.ok(cons.total > anon.total && cons.total < admins.total, `${anon.total} < ${cons.total} < ${admins.total}`);
+      const sum = (c) => c.reduce((a, x) => a + x.count, 0);
+      assert.equal(sum(anon.cats), anon.total, 'facet counts add up to what this reader sees');
+      assert.equal(sum(admins.cats), admins.total);
+    }
   });
 
   it('publishes versions in SemVer order, refusing breaking changes without a major bump', async () => {
@@ -450,11 +485,11 @@ describe('the publishing pipeline', () => {
     assert.equal(dep.status, 200, dep.text);
     assert.equal(sql(`SELECT status || ' ' || to_char(sunset_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM service_versions WHERE service_id = (SELECT id FROM services WHERE slug = '${slug}')`), 'deprecated 2099-12-31');
     assert.equal(sql(`SELECT status FROM services WHERE slug = '${slug}'`), 'deprecated');
-    assert.equal((await get(`/api/v1/services/${slug}`)).status, 200, 'deprecated versions are still listed');
+    assert.equal((await get(`/api/v1/services/${slug}`, { headers: { Cookie: `mkt_session=${prov.session}` } })).status, 200, 'deprecated versions are still listed');
     assert.equal((await st({ status: 'retired' })).status, 200);
     assertProblem(await st({ status: 'active' }, admin), 409, 'lifecycle');
     assertProblem(await st({ status: 'deprecated', sunset: '2099-12-31' }), 409, 'lifecycle');
-    assert.equal((await get(`/api/v1/services/${slug}`)).status, 404, 'retired versions are hidden');
+    assert.equal((await get(`/api/v1/services/${slug}`, { headers: { Cookie: `mkt_session=${prov.session}` } })).status, 404, 'retired versions are hidden');
     // The database refuses a forbidden step whoever asks.
     assert.throws(() => sql(`UPDATE service_versions SET status = 'active' WHERE service_id = (SELECT id FROM services WHERE slug = '${slug}')`), /cannot go from retired to active/);
     assert.equal(sql(`SELECT string_agg(h.to_status || ':' || coalesce(h.reason, ''), ',' ORDER BY h.id) FROM version_history h JOIN service_versions v ON v.id = h.version_id WHERE v.service_id = (SELECT id FROM services WHERE slug = '${slug}')`),
