@@ -9,9 +9,10 @@
 #include "market.h"
 #include "search.h"
 
-static const char *const sorts[] = { "name", "price", "context", NULL };
+static const char *const sorts[] = { "name", "price", "context",
+	"relevance", NULL };
 static const char *const sort_labels[] = {
-	N_("Name"), N_("Price (input)"), N_("Context window")
+	N_("Name"), N_("Price (input)"), N_("Context window"), N_("Relevance")
 };
 
 const struct mkt_param catalog_list_params[] = {
@@ -20,6 +21,7 @@ const struct mkt_param catalog_list_params[] = {
 	{ "category",	MKT_P_SLUG, 0, 64, NULL },
 	{ "provider",	MKT_P_SLUG, 0, 64, NULL },
 	{ "sort",	MKT_P_ENUM, 0, 0, sorts },
+	{ "q",		MKT_P_TEXT, 0, 200, NULL },
 	{ NULL, 0, 0, 0, NULL }
 };
 
@@ -34,9 +36,11 @@ const struct mkt_param catalog_list_params[] = {
 #define VISIBLE								\
 	" AND service_visible(s.compliance_level, $5::int,"		\
 	"   p.organization_id, $6::uuid)"
+/* The words of the search box ($7, 0008_search.sql), when there are. */
 #define LISTED_WHERE							\
 	" s.status IN ('active', 'deprecated')"				\
-	" AND ($2::text IS NULL OR p.slug = $2)" VISIBLE
+	" AND ($2::text IS NULL OR p.slug = $2)" VISIBLE		\
+	" AND ($7::text IS NULL OR s.search_vector @@ search_query($7))"
 #define LIST_SQL(order)							\
 	"SELECT"							\
 	" (SELECT count(*) FROM services s"				\
@@ -74,12 +78,18 @@ const struct mkt_param catalog_list_params[] = {
 	"    WHERE" LISTED_WHERE " GROUP BY s.category) k"		\
 	"  ON k.category = c.slug) AS categories"
 
+static const struct mkt_sql q_words = { "catalog_query_words", 1,
+	"SELECT numnode(search_query($1)) > 0 AS words" };
+
 static const struct mkt_sql q_list[] = {
-	{ "catalog_list_name", 6, LIST_SQL("s.name, s.id") },
-	{ "catalog_list_price", 6,
+	{ "catalog_list_name", 7, LIST_SQL("s.name, s.id") },
+	{ "catalog_list_price", 7,
 	  LIST_SQL("v.input_price_per_mtok NULLS LAST, s.name, s.id") },
-	{ "catalog_list_context", 6,
+	{ "catalog_list_context", 7,
 	  LIST_SQL("v.context_window DESC NULLS LAST, s.name, s.id") },
+	{ "catalog_list_relevance", 7,
+	  LIST_SQL("ts_rank_cd(s.search_vector, search_query($7)) DESC"
+	    " NULLS LAST, s.name, s.id") },
 };
 
 #define ITEM_SQL(where)							\
@@ -140,7 +150,8 @@ parse_json(struct mkt_req *r, const char *text)
 /* Builds "?page=N&category=…" style links keeping the current filters. */
 static struct json_object *
 page_link(struct mkt_req *r, long page, const char *category,
-    const char *provider, const char *sort, long per_page)
+    const char *provider, const char *sort, long per_page, const char *q,
+    const char *default_sort)
 {
 	struct mkt_buf	 b;
 	struct json_object *o;
@@ -154,7 +165,11 @@ page_link(struct mkt_req *r, long page, const char *category,
 		mkt_buf_printf(&b, "&category=%s", category);
 	if (provider != NULL)
 		mkt_buf_printf(&b, "&provider=%s", provider);
-	if (strcmp(sort, "name") != 0)
+	if (q != NULL) {
+		mkt_buf_puts(&b, "&q=");
+		mkt_esc_url(&b, q);
+	}
+	if (strcmp(sort, default_sort) != 0)
 		mkt_buf_printf(&b, "&sort=%s", sort);
 	o = json_object_new_string(b.ptr);
 	mkt_buf_free(&b);
@@ -174,7 +189,8 @@ sort_index(const char *sort)
 
 /*
  * GET /services, GET /api/v1/services
- * Query: page, per_page (≤ 100), category, provider, sort.
+ * Query: page, per_page (≤ 100), category, provider, sort, q (search
+ * words, websearch syntax, synonyms; sorted by relevance unless asked).
  * 200 with the page of services, paging facts and links; 400 when a
  * parameter is invalid (by the route's table); 503 without the database.
  * Pages past the end answer 200 with no services (stable paging).
@@ -186,13 +202,15 @@ catalog_list(struct mkt_req *r)
 	const struct mkt_pval	*pp = mkt_param(r, "per_page");
 	const char		*category = mkt_param(r, "category")->s;
 	const char		*provider = mkt_param(r, "provider")->s;
+	const char		*q = mkt_param(r, "q")->s;
+	const char		*deflt = q != NULL ? "relevance" : "name";
 	const char		*sort = mkt_param(r, "sort")->present ?
-	    mkt_param(r, "sort")->s : "name";
+	    mkt_param(r, "sort")->s : deflt;
 	long			 page = pg->present ? (long)pg->i : 1;
 	long			 per = pp->present ? (long)pp->i : 20;
 	long			 total, pages, ttl, i, n, si;
 	char			 limit[24], offset[24], level[4], *key;
-	const char		*params[6], *cached, *org;
+	const char		*params[7], *cached, *org;
 	int			 clearance;
 	struct json_object	*v, *services, *cats, *o, *paging, *links,
 				*filters, *sortlist;
@@ -213,9 +231,9 @@ catalog_list(struct mkt_req *r)
 	/* What a reader may see is part of the key: one person's view is
 	 * never served to another who may see less. */
 	key = mkt_arena_printf(r->arena,
-	    "catalog:list:%s:%d:%s:%s:%s:%ld:%ld:%d:%s", r->lang, r->api,
+	    "catalog:list:%s:%d:%s:%s:%s:%ld:%ld:%d:%s:%s", r->lang, r->api,
 	    category ? category : "", provider ? provider : "", sort, page,
-	    per, clearance, org ? org : "-");
+	    per, clearance, org ? org : "-", q ? q : "");
 	if (ttl > 0 && (cached = mkt_cache_get(r, key, &len)) != NULL &&
 	    mkt_view_cached(r, cached, len) == MKT_OK)
 		return 200;
@@ -225,6 +243,15 @@ catalog_list(struct mkt_req *r)
 	params[3] = offset;
 	params[4] = level;
 	params[5] = org;
+	params[6] = q;
+	if (q != NULL) {
+		/* Only stop words ("the", "a"): no text condition at all,
+		 * rather than a query that matches nothing. */
+		if ((res = mkt_db_exec(r, &q_words, &q)) == NULL)
+			return mkt_fail_db(r);
+		if (!mkt_db_bool(res, 0, "words"))
+			params[6] = NULL;
+	}
 	if ((res = mkt_db_exec(r, &q_list[si], params)) == NULL)
 		return mkt_fail_db(r);
 	total = mkt_db_int(res, 0, "total");
@@ -266,16 +293,17 @@ catalog_list(struct mkt_req *r)
 
 	links = json_object_new_object();
 	json_object_object_add(links, "self",
-	    page_link(r, page, category, provider, sort, per));
+	    page_link(r, page, category, provider, sort, per, q, deflt));
 	json_object_object_add(links, "first",
-	    page_link(r, 1, category, provider, sort, per));
+	    page_link(r, 1, category, provider, sort, per, q, deflt));
 	json_object_object_add(links, "prev", page > 1 ? page_link(r,
 	    page - 1 < pages ? page - 1 : pages, category, provider, sort,
-	    per) : NULL);
+	    per, q, deflt) : NULL);
 	json_object_object_add(links, "next", page < pages ?
-	    page_link(r, page + 1, category, provider, sort, per) : NULL);
+	    page_link(r, page + 1, category, provider, sort, per, q, deflt) :
+	    NULL);
 	json_object_object_add(links, "last",
-	    page_link(r, pages, category, provider, sort, per));
+	    page_link(r, pages, category, provider, sort, per, q, deflt));
 	json_object_object_add(v, "links", links);
 
 	filters = json_object_new_object();
@@ -284,6 +312,7 @@ catalog_list(struct mkt_req *r)
 	json_object_object_add(filters, "provider",
 	    json_object_new_string(provider ? provider : ""));
 	json_object_object_add(filters, "sort", json_object_new_string(sort));
+	json_object_object_add(filters, "q", json_object_new_string(q ? q : ""));
 	json_object_object_add(v, "filters", filters);
 
 	n = cats ? (long)json_object_array_length(cats) : 0;

@@ -426,6 +426,12 @@ describe('the publishing pipeline', () => {
       const sum = (c) => c.reduce((a, x) => a + x.count, 0);
       assert.equal(sum(anon.cats), anon.total, 'facet counts add up to what this reader sees');
       assert.equal(sum(admins.cats), admins.total);
+      // Nor does a search find it for those who may not see it.
+      const name = encodeURIComponent(sql(`SELECT name FROM services WHERE slug = '${slug}'`));
+      const found = async (s) => (await get(`/api/v1/services?q=${name}`, { headers: as(s) })).json().services.map((x) => x.slug);
+      assert.ok(!(await found(null)).includes(slug), 'anonymous search');
+      assert.ok(!(await found(consumer)).includes(slug), 'another organisation\'s search');
+      assert.ok((await found(admin)).includes(slug), 'the administrator\'s search');
     }
   });
 

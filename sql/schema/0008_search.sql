@@ -1,0 +1,79 @@
+-- 0008_search.sql: full-text search over the catalog.  Each service keeps
+-- a weighted tsvector (name A, tags and category B, description C,
+-- provider D), kept up to date by a trigger and indexed with GIN.  Queries
+-- use websearch_to_tsquery syntax ("quotes", OR, -word) and a synonym
+-- table for the field's words (llm ~ language model, stt ~ speech to
+-- text, …), applied with ts_rewrite.
+
+ALTER TABLE services ADD COLUMN search_vector tsvector;
+
+CREATE FUNCTION service_search_vector(name text, tags text[],
+                                      category text, description text,
+                                      provider text)
+RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    -- The name twice: as written, and with the separators of model ids
+    -- ("groq/openai/gpt-oss-120b", "us.anthropic.claude") as spaces, so
+    -- that each part is a word of its own.
+    SELECT setweight(to_tsvector('english', coalesce(name, '')), 'A')
+        || setweight(to_tsvector('english',
+               translate(coalesce(name, ''), '/_:.', '    ')), 'A')
+        || setweight(to_tsvector('english',
+               array_to_string(tags, ' ') || ' '
+               || replace(coalesce(category, ''), '-', ' ')), 'B')
+        || setweight(to_tsvector('english', coalesce(description, '')), 'C')
+        || setweight(to_tsvector('english', coalesce(provider, '')), 'D')
+$$;
+
+CREATE FUNCTION services_search_vector() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.search_vector := service_search_vector(NEW.name, NEW.tags,
+        NEW.category, NEW.description,
+        (SELECT p.slug || ' ' || p.name FROM providers p
+         WHERE p.id = NEW.provider_id));
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER services_search_vector
+    BEFORE INSERT OR UPDATE OF name, tags, category, description, provider_id
+    ON services FOR EACH ROW EXECUTE FUNCTION services_search_vector();
+
+UPDATE services s SET search_vector = service_search_vector(s.name, s.tags,
+    s.category, s.description, p.slug || ' ' || p.name)
+FROM providers p WHERE p.id = s.provider_id;
+
+CREATE INDEX services_search_idx ON services USING gin (search_vector);
+
+-- The field's vocabulary: a query word (target) also finds its
+-- synonyms (substitute).  Both stored as tsquery, in the same text
+-- search configuration as the vectors.
+CREATE TABLE search_synonyms (
+    term       text PRIMARY KEY,
+    target     tsquery NOT NULL,
+    substitute tsquery NOT NULL
+);
+
+INSERT INTO search_synonyms (term, target, substitute)
+SELECT term, to_tsquery('english', term), to_tsquery('english', expansion)
+FROM (VALUES
+    ('llm',           'llm | language & model | chat | text & generation'),
+    ('chat',          'chat | conversational | completion'),
+    ('conversational', 'conversational | chat'),
+    ('embeddings',    'embeddings | vector'),
+    ('vector',        'vector | embeddings'),
+    ('stt',           'stt | transcription | speech & text'),
+    ('transcription', 'transcription | stt | speech & text'),
+    ('tts',           'tts | text & speech'),
+    ('reranker',      'reranker | rerank | reranking'),
+    ('vision',        'vision | image'),
+    ('summarization', 'summarization | summarise | summary'),
+    ('moderation',    'moderation | safety')
+) AS v (term, expansion);
+
+-- The query of a search box: websearch syntax, synonyms expanded.  An
+-- empty result (only stop words) means "no text condition".
+CREATE FUNCTION search_query(q text) RETURNS tsquery
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT ts_rewrite(websearch_to_tsquery('english', q),
+                      'SELECT target, substitute FROM search_synonyms')
+$$;

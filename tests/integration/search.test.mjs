@@ -1,0 +1,92 @@
+// search.test.mjs: the catalog's search box (q on /services and
+// /api/v1/services): weighted full text over the real demo catalog,
+// synonyms, websearch syntax, counts that follow the query, links that
+// keep it, and hostile queries that get a clear answer, never a 500.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { get, getJson, assertProblem, decodeEntities } from './helpers.mjs';
+
+const search = (q, extra = '') => getJson(`/api/v1/services?q=${encodeURIComponent(q)}&per_page=20${extra}`);
+
+describe('catalog search', () => {
+  it('finds embeddings models for "embeddings", and the same ones for its synonym "vector"', async () => {
+    const a = await search('embeddings');
+    assert.ok(a.page.total_items >= 50, `${a.page.total_items} results`);
+    assert.equal(a.filters.q, 'embeddings');
+    assert.equal(a.filters.sort, 'relevance', 'a search sorts by relevance');
+    for (const s of a.services.slice(0, 10)) assert.equal(s.category.slug, 'embeddings', s.slug);
+    const b = await search('vector');
+    assert.equal(b.page.total_items, a.page.total_items);
+  });
+
+  it('puts the named model first and every word counts', async () => {
+    const a = await search('gpt-4o');
+    assert.ok(a.services.length > 0);
+    assert.match(a.services[0].name, /gpt-4o/i);
+    const b = await search('claude sonnet');
+    assert.ok(b.services.length > 0);
+    for (const s of b.services) assert.match(`${s.name} ${s.description}`, /claude/i, s.slug);
+    for (const s of b.services) assert.match(`${s.name} ${s.description}`, /sonnet/i, s.slug);
+  });
+
+  it('understands the field\'s abbreviations (stt, tts)', async () => {
+    const a = await search('stt');
+    assert.ok(a.page.total_items > 0);
+    for (const s of a.services) assert.match(`${s.category.slug} ${s.name}`, /speech|transcri/i, s.slug);
+    const b = await search('tts');
+    assert.ok(b.page.total_items > 0);
+    for (const s of b.services) assert.match(`${s.category.slug} ${s.name}`, /speech|tts/i, s.slug);
+  });
+
+  it('takes websearch syntax: -word excludes, OR widens', async () => {
+    const all = await search('gpt');
+    const without = await search('gpt -openai');
+    assert.ok(without.page.total_items > 0 && without.page.total_items < all.page.total_items);
+    for (const s of without.services) {
+      assert.doesNotMatch(`${s.name} ${s.description} ${s.provider.slug}`, /openai/i, s.slug);
+    }
+    const one = await search('reranker');
+    const other = await search('moderation');
+    const either = await search('reranker OR moderation');
+    assert.equal(either.page.total_items, one.page.total_items + other.page.total_items);
+  });
+
+  it('counts per category for the current query, adding up to the total', async () => {
+    const a = await search('claude');
+    const sum = a.categories.reduce((n, c) => n + c.count, 0);
+    assert.equal(sum, a.page.total_items);
+    const only = await search('claude', '&category=text-generation');
+    assert.equal(only.page.total_items, a.categories.find((c) => c.slug === 'text-generation').count);
+  });
+
+  it('treats a query of stop words as no query, and keeps q in every link', async () => {
+    const all = await getJson('/api/v1/services?per_page=20');
+    const the = await search('the');
+    assert.equal(the.page.total_items, all.page.total_items);
+    const a = await search('claude');
+    assert.ok(a.page.total_pages > 1);
+    assert.match(a.links.next, /[?&]q=claude(&|$)/);
+    const html = await get('/services?q=claude', { headers: { 'Accept-Language': 'en' } });
+    assert.equal(html.status, 200);
+    assert.match(html.text, /id="site-q"[^>]*value="claude"/);
+    assert.match(decodeEntities(html.text), /href="\/services\?page=2&q=claude"/);
+    const two = await get('/services?q=claude+sonnet', { headers: { 'Accept-Language': 'en' } });
+    assert.match(two.text, /id="site-q"[^>]*value="claude sonnet"/);
+  });
+
+  it('answers hostile queries clearly, never with a 500', async () => {
+    for (const q of [`'; DROP TABLE services; --`, '"unbalanced', 'a & | ! ( ) : * <->', '<script>alert(1)</script>',
+      'OR OR OR', '-', '""', 'über straße', '🤖 model']) {
+      const r = await get(`/api/v1/services?q=${encodeURIComponent(q)}`);
+      assert.equal(r.status, 200, `${q}: ${r.status} ${r.text.slice(0, 200)}`);
+      assert.ok(Array.isArray(r.json().services));
+    }
+    assertProblem(await get(`/api/v1/services?q=${'x'.repeat(10000)}`), 414, 'uri-too-long');
+    assertProblem(await get(`/api/v1/services?q=${'word '.repeat(50)}`), 400, 'invalid-parameter');
+    // Not UTF-8 (control bytes never get past lighttpd).
+    assertProblem(await get('/api/v1/services?q=a%C3%28b'), 400, 'invalid-utf8');
+    const html = await get(`/services?q=${encodeURIComponent('<b>bold</b>')}`, { headers: { 'Accept-Language': 'en' } });
+    assert.equal(html.status, 200);
+    assert.ok(!html.text.includes('<b>bold</b>'));
+  });
+});
