@@ -535,12 +535,18 @@
 /* templates/search/list.xsl */ tr("Apply");
 /* templates/search/list.xsl */ tr("Catalog");
 /* templates/search/list.xsl */ tr("Category");
+/* templates/search/list.xsl */ tr("Certification");
 /* templates/search/list.xsl */ tr("Clear filters");
+/* templates/search/list.xsl */ tr("Compliance level");
+/* templates/search/list.xsl */ tr("Context window at least");
 /* templates/search/list.xsl */ tr("Context window");
+/* templates/search/list.xsl */ tr("Data residency");
 /* templates/search/list.xsl */ tr("Input / 1M tokens");
+/* templates/search/list.xsl */ tr("Input price at most");
 /* templates/search/list.xsl */ tr("No services match these filters.");
 /* templates/search/list.xsl */ tr("Output / 1M tokens");
 /* templates/search/list.xsl */ tr("Provider");
+/* templates/search/list.xsl */ tr("Remove this filter");
 /* templates/search/list.xsl */ tr("Search");
 /* templates/search/list.xsl */ tr("Service");
 /* templates/search/list.xsl */ tr("Services");
@@ -548,6 +554,7 @@
 /* templates/search/list.xsl */ tr("Showing");
 /* templates/search/list.xsl */ tr("Sort by");
 /* templates/search/list.xsl */ tr("Status");
+/* templates/search/list.xsl */ tr("Tag");
 /* templates/search/list.xsl */ tr("of");
 /* templates/search/list.xsl */ tr("services");
 /* templates/search/list.xsl */ tr("tokens");

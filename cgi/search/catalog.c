@@ -9,6 +9,8 @@
 #include "market.h"
 #include "search.h"
 
+static const char *const levels[] = { "public", "internal",
+	"confidential", NULL };
 static const char *const sorts[] = { "name", "price", "context",
 	"relevance", NULL };
 static const char *const sort_labels[] = {
@@ -22,7 +24,29 @@ const struct mkt_param catalog_list_params[] = {
 	{ "provider",	MKT_P_SLUG, 0, 64, NULL },
 	{ "sort",	MKT_P_ENUM, 0, 0, sorts },
 	{ "q",		MKT_P_TEXT, 0, 200, NULL },
+	{ "max_price",	MKT_P_TEXT, 0, 20, NULL },
+	{ "min_context", MKT_P_INT, 1, 100000000, NULL },
+	{ "residency",	MKT_P_TEXT, 0, 2, NULL },
+	{ "certification", MKT_P_TEXT, 0, 32, NULL },
+	{ "compliance",	MKT_P_ENUM, 0, 0, levels },
+	{ "tag",	MKT_P_SLUG, 0, 40, NULL },
 	{ NULL, 0, 0, 0, NULL }
+};
+
+/*
+ * The facet filters beyond category and provider, in the order of the
+ * list statements' parameters $8…$13 and named as in the query string
+ * and as the kinds of mkt_nlquery_parse().
+ */
+#define NFACETS	6
+static const char *const facet_names[NFACETS] = {
+	"max_price", "min_context", "residency", "certification",
+	"compliance", "tag"
+};
+
+struct facets {
+	const char	*value[NFACETS];	/* NULL: not filtered */
+	bool		 given[NFACETS];	/* by the query string */
 };
 
 /*
@@ -36,15 +60,26 @@ const struct mkt_param catalog_list_params[] = {
 #define VISIBLE								\
 	" AND service_visible(s.compliance_level, $5::int,"		\
 	"   p.organization_id, $6::uuid)"
-/* The words of the search box ($7, 0008_search.sql), when there are. */
+/* The words of the search box ($7, 0008_search.sql), when there are,
+ * and the facet filters, given or read from the words (nlquery.c). */
 #define LISTED_WHERE							\
 	" s.status IN ('active', 'deprecated')"				\
 	" AND ($2::text IS NULL OR p.slug = $2)" VISIBLE		\
-	" AND ($7::text IS NULL OR s.search_vector @@ search_query($7))"
+	" AND ($7::text IS NULL OR s.search_vector @@ search_query($7))" \
+	" AND ($8::numeric IS NULL"					\
+	"   OR v.input_price_per_mtok <= $8::numeric)"			\
+	" AND ($9::int IS NULL OR v.context_window >= $9::int)"		\
+	" AND ($10::text IS NULL"					\
+	"   OR residency_matches(s.data_residency, $10))"		\
+	" AND ($11::text IS NULL OR upper($11) = ANY("			\
+	"   SELECT upper(c) FROM unnest(s.certifications) c))"		\
+	" AND ($12::text IS NULL OR s.compliance_level = $12)"		\
+	" AND ($13::text IS NULL OR $13 = ANY(s.tags))"
 #define LIST_SQL(order)							\
 	"SELECT"							\
 	" (SELECT count(*) FROM services s"				\
 	"   JOIN providers p ON p.id = s.provider_id"			\
+	"   LEFT JOIN service_versions v ON v.id = s.current_version_id" \
 	"   WHERE" LISTED_WHERE						\
 	"     AND ($1::text IS NULL OR s.category = $1)) AS total,"	\
 	" (SELECT coalesce(json_agg(json_build_object("			\
@@ -75,6 +110,8 @@ const struct mkt_param catalog_list_params[] = {
 	"      'count', coalesce(k.n, 0)) ORDER BY c.position)"		\
 	"  FROM categories c LEFT JOIN (SELECT s.category, count(*) AS n" \
 	"    FROM services s JOIN providers p ON p.id = s.provider_id"	\
+	"    LEFT JOIN service_versions v"				\
+	"      ON v.id = s.current_version_id"				\
 	"    WHERE" LISTED_WHERE " GROUP BY s.category) k"		\
 	"  ON k.category = c.slug) AS categories"
 
@@ -82,12 +119,12 @@ static const struct mkt_sql q_words = { "catalog_query_words", 1,
 	"SELECT numnode(search_query($1)) > 0 AS words" };
 
 static const struct mkt_sql q_list[] = {
-	{ "catalog_list_name", 7, LIST_SQL("s.name, s.id") },
-	{ "catalog_list_price", 7,
+	{ "catalog_list_name", 13, LIST_SQL("s.name, s.id") },
+	{ "catalog_list_price", 13,
 	  LIST_SQL("v.input_price_per_mtok NULLS LAST, s.name, s.id") },
-	{ "catalog_list_context", 7,
+	{ "catalog_list_context", 13,
 	  LIST_SQL("v.context_window DESC NULLS LAST, s.name, s.id") },
-	{ "catalog_list_relevance", 7,
+	{ "catalog_list_relevance", 13,
 	  LIST_SQL("ts_rank_cd(s.search_vector, search_query($7)) DESC"
 	    " NULLS LAST, s.name, s.id") },
 };
@@ -147,14 +184,16 @@ parse_json(struct mkt_req *r, const char *text)
 	return mkt_json_own(r, json_tokener_parse(text ? text : "null"));
 }
 
-/* Builds "?page=N&category=…" style links keeping the current filters. */
+/* Builds "?page=N&category=…" style links keeping the current filters
+ * (those read from the words travel in q). */
 static struct json_object *
 page_link(struct mkt_req *r, long page, const char *category,
     const char *provider, const char *sort, long per_page, const char *q,
-    const char *default_sort)
+    const char *default_sort, const struct facets *f)
 {
 	struct mkt_buf	 b;
 	struct json_object *o;
+	size_t		 i;
 
 	mkt_buf_init(&b);
 	mkt_buf_printf(&b, "%s?page=%ld", r->api ? "/api/v1/services" :
@@ -169,11 +208,112 @@ page_link(struct mkt_req *r, long page, const char *category,
 		mkt_buf_puts(&b, "&q=");
 		mkt_esc_url(&b, q);
 	}
+	for (i = 0; i < NFACETS; i++)
+		if (f->given[i]) {
+			mkt_buf_printf(&b, "&%s=", facet_names[i]);
+			mkt_esc_url(&b, f->value[i]);
+		}
 	if (strcmp(sort, default_sort) != 0)
 		mkt_buf_printf(&b, "&sort=%s", sort);
 	o = json_object_new_string(b.ptr);
 	mkt_buf_free(&b);
 	return o;
+}
+
+/* A price filter: a non-negative decimal, at most six decimals. */
+static bool
+price_ok(const char *s)
+{
+	size_t	 i = 0, d = 0, f = 0;
+
+	while (s[i] >= '0' && s[i] <= '9' && d < 12) {
+		i++;
+		d++;
+	}
+	if (d == 0)
+		return false;
+	if (s[i] == '.')
+		for (i++; s[i] >= '0' && s[i] <= '9' && f < 6; i++)
+			f++;
+	return s[i] == '\0' && (s[i - 1] != '.');
+}
+
+/*
+ * The filters of the query string, checked; then those the words of q
+ * name (mkt_nlquery_parse), where the query string left the facet free.
+ * *text: what q leaves for the full-text search (NULL: nothing).  The
+ * filters read from the words are added to 'read' for the page's chips.
+ * 0, or 400 for a malformed filter.
+ */
+static int
+read_facets(struct mkt_req *r, const char *q, struct facets *f,
+    const char **text, const char **category, struct json_object *read)
+{
+	struct mkt_nlquery	 nl;
+	size_t			 i, k;
+	const char		*v;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < NFACETS; i++) {
+		const struct mkt_pval *p = mkt_param(r, facet_names[i]);
+
+		if (!p->present)
+			continue;
+		f->value[i] = p->s;
+		f->given[i] = true;
+	}
+	if ((v = f->value[0]) != NULL && !price_ok(v))
+		return mkt_fail(r, 400, "invalid-parameter", mkt_tr(r,
+		    "max_price must be a number such as 1 or 0.50"));
+	if ((v = f->value[2]) != NULL) {
+		/* "de" means DE: country codes are upper case. */
+		char *up = mkt_arena_strdup(r->arena, v);
+
+		for (i = 0; up[i] != '\0'; i++)
+			if (up[i] >= 'a' && up[i] <= 'z')
+				up[i] = (char)(up[i] - 'a' + 'A');
+		f->value[2] = v = up;
+	}
+	if ((v = f->value[2]) != NULL && (strlen(v) != 2 ||
+	    !((v[0] >= 'A' && v[0] <= 'Z') && (v[1] >= 'A' && v[1] <= 'Z'))))
+		return mkt_fail(r, 400, "invalid-parameter", mkt_tr(r,
+		    "residency must be a two-letter country code, or EU"));
+	for (v = f->value[3]; v != NULL && *v != '\0'; v++)
+		if (!((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') ||
+		    (*v >= '0' && *v <= '9') || *v == '-'))
+			return mkt_fail(r, 400, "invalid-parameter", mkt_tr(r,
+			    "certification must be letters, digits and -"));
+	*text = q;
+	if (q == NULL)
+		return 0;
+	mkt_nlquery_parse(r->arena, q, &nl);
+	*text = *nl.text != '\0' ? nl.text : NULL;
+	for (k = 0; k < nl.nfilters; k++) {
+		const struct mkt_nlfilter *nf = &nl.filters[k];
+		struct json_object *chip;
+
+		if (strcmp(nf->kind, "category") == 0) {
+			if (*category != NULL)
+				continue;
+			*category = nf->value;
+		} else {
+			for (i = 0; i < NFACETS; i++)
+				if (strcmp(nf->kind, facet_names[i]) == 0)
+					break;
+			if (i == NFACETS || f->value[i] != NULL)
+				continue;
+			f->value[i] = nf->value;
+		}
+		chip = json_object_new_object();
+		json_object_object_add(chip, "kind",
+		    json_object_new_string(nf->kind));
+		json_object_object_add(chip, "value",
+		    json_object_new_string(nf->value));
+		json_object_object_add(chip, "phrase",
+		    json_object_new_string(nf->phrase));
+		json_object_array_add(read, chip);
+	}
+	return 0;
 }
 
 static long
@@ -201,6 +341,10 @@ catalog_list(struct mkt_req *r)
 	const struct mkt_pval	*pg = mkt_param(r, "page");
 	const struct mkt_pval	*pp = mkt_param(r, "per_page");
 	const char		*category = mkt_param(r, "category")->s;
+	const char		*text;
+	struct facets		 f;
+	struct json_object	*read;
+	struct mkt_buf		 fk;
 	const char		*provider = mkt_param(r, "provider")->s;
 	const char		*q = mkt_param(r, "q")->s;
 	const char		*deflt = q != NULL ? "relevance" : "name";
@@ -210,8 +354,9 @@ catalog_list(struct mkt_req *r)
 	long			 per = pp->present ? (long)pp->i : 20;
 	long			 total, pages, ttl, i, n, si;
 	char			 limit[24], offset[24], level[4], *key;
-	const char		*params[7], *cached, *org;
-	int			 clearance;
+	const char		*params[13], *cached, *org;
+	int			 clearance, status;
+	size_t			 k;
 	struct json_object	*v, *services, *cats, *o, *paging, *links,
 				*filters, *sortlist;
 	size_t			 len;
@@ -220,6 +365,9 @@ catalog_list(struct mkt_req *r)
 	snprintf(limit, sizeof(limit), "%ld", per);
 	snprintf(offset, sizeof(offset), "%ld", (page - 1) * per);
 	si = sort_index(sort);
+	read = mkt_json_own(r, json_object_new_array());
+	if ((status = read_facets(r, q, &f, &text, &category, read)) != 0)
+		return status;
 
 	/* The finished view model is cached for a few seconds: the catalog
 	 * changes rarely and is read constantly.  The key holds everything
@@ -230,10 +378,14 @@ catalog_list(struct mkt_req *r)
 	org = r->user != NULL ? r->user->org_id : NULL;
 	/* What a reader may see is part of the key: one person's view is
 	 * never served to another who may see less. */
+	mkt_buf_init(&fk);
+	for (k = 0; k < NFACETS; k++)
+		mkt_buf_printf(&fk, ":%s", f.given[k] ? f.value[k] : "");
 	key = mkt_arena_printf(r->arena,
-	    "catalog:list:%s:%d:%s:%s:%s:%ld:%ld:%d:%s:%s", r->lang, r->api,
+	    "catalog:list:%s:%d:%s:%s:%s:%ld:%ld:%d:%s:%s%s", r->lang, r->api,
 	    category ? category : "", provider ? provider : "", sort, page,
-	    per, clearance, org ? org : "-", q ? q : "");
+	    per, clearance, org ? org : "-", q ? q : "", fk.ptr);
+	mkt_buf_free(&fk);
 	if (ttl > 0 && (cached = mkt_cache_get(r, key, &len)) != NULL &&
 	    mkt_view_cached(r, cached, len) == MKT_OK)
 		return 200;
@@ -243,11 +395,13 @@ catalog_list(struct mkt_req *r)
 	params[3] = offset;
 	params[4] = level;
 	params[5] = org;
-	params[6] = q;
-	if (q != NULL) {
+	params[6] = text;
+	for (k = 0; k < NFACETS; k++)
+		params[7 + k] = f.value[k];
+	if (text != NULL) {
 		/* Only stop words ("the", "a"): no text condition at all,
 		 * rather than a query that matches nothing. */
-		if ((res = mkt_db_exec(r, &q_words, &q)) == NULL)
+		if ((res = mkt_db_exec(r, &q_words, &text)) == NULL)
 			return mkt_fail_db(r);
 		if (!mkt_db_bool(res, 0, "words"))
 			params[6] = NULL;
@@ -293,17 +447,18 @@ catalog_list(struct mkt_req *r)
 
 	links = json_object_new_object();
 	json_object_object_add(links, "self",
-	    page_link(r, page, category, provider, sort, per, q, deflt));
+	    page_link(r, page, category, provider, sort, per, q, deflt, &f));
 	json_object_object_add(links, "first",
-	    page_link(r, 1, category, provider, sort, per, q, deflt));
+	    page_link(r, 1, category, provider, sort, per, q, deflt, &f));
 	json_object_object_add(links, "prev", page > 1 ? page_link(r,
 	    page - 1 < pages ? page - 1 : pages, category, provider, sort,
-	    per, q, deflt) : NULL);
+	    per, q, deflt, &f) : NULL);
 	json_object_object_add(links, "next", page < pages ?
-	    page_link(r, page + 1, category, provider, sort, per, q, deflt) :
+	    page_link(r, page + 1, category, provider, sort, per, q, deflt,
+	    &f) :
 	    NULL);
 	json_object_object_add(links, "last",
-	    page_link(r, pages, category, provider, sort, per, q, deflt));
+	    page_link(r, pages, category, provider, sort, per, q, deflt, &f));
 	json_object_object_add(v, "links", links);
 
 	filters = json_object_new_object();
@@ -313,6 +468,38 @@ catalog_list(struct mkt_req *r)
 	    json_object_new_string(provider ? provider : ""));
 	json_object_object_add(filters, "sort", json_object_new_string(sort));
 	json_object_object_add(filters, "q", json_object_new_string(q ? q : ""));
+	for (k = 0; k < NFACETS; k++)
+		if (f.given[k])
+			json_object_object_add(filters, facet_names[k],
+			    json_object_new_string(f.value[k]));
+	/* What the words were read as: each a chip the page can show,
+	 * with a link to the same search without those words. */
+	for (k = 0; k < json_object_array_length(read); k++) {
+		struct json_object *chip = json_object_array_get_idx(read, k);
+		const char *phrase = json_object_get_string(
+		    json_object_object_get(chip, "phrase"));
+		const char *at = strstr(q, phrase);
+		struct mkt_buf rest;
+
+		if (at == NULL)
+			continue;
+		mkt_buf_init(&rest);
+		mkt_buf_append(&rest, q, (size_t)(at - q));
+		while (rest.len > 0 && rest.ptr[rest.len - 1] == ' ')
+			rest.ptr[--rest.len] = '\0';
+		at = mkt_skip_ws(at + strlen(phrase));
+		if (rest.len > 0 && *at != '\0')
+			mkt_buf_putc(&rest, ' ');
+		mkt_buf_puts(&rest, at);
+		json_object_object_add(chip, "remove", page_link(r, 1,
+		    mkt_param(r, "category")->s, provider, sort, per,
+		    rest.len > 0 ? mkt_arena_strdup(r->arena, rest.ptr) : NULL,
+		    deflt, &f));
+		mkt_buf_free(&rest);
+	}
+	json_object_object_add(v, "understood", json_object_get(read));
+	json_object_object_add(v, "text_query", text != NULL ?
+	    json_object_new_string(text) : NULL);
 	json_object_object_add(v, "filters", filters);
 
 	n = cats ? (long)json_object_array_length(cats) : 0;
@@ -338,10 +525,10 @@ catalog_list(struct mkt_req *r)
 	}
 	json_object_object_add(v, "sorts", sortlist);
 	if (ttl > 0) {
-		const char *text = json_object_to_json_string_ext(v,
+		const char *json = json_object_to_json_string_ext(v,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 
-		mkt_cache_set(r, key, text, strlen(text), (time_t)ttl);
+		mkt_cache_set(r, key, json, strlen(json), (time_t)ttl);
 	}
 	return 200;
 }

@@ -77,3 +77,14 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT ts_rewrite(websearch_to_tsquery('english', q),
                       'SELECT target, substitute FROM search_synonyms')
 $$;
+
+-- Data residency as the search understands it: a country code, or "EU"
+-- for any member state of the EU/EEA (or a service that says "EU").
+CREATE FUNCTION residency_matches(residency text[], wanted text)
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN upper(wanted) = 'EU' THEN residency && ARRAY['EU',
+               'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI',
+               'FR', 'GR', 'HR', 'HU', 'IE', 'IS', 'IT', 'LI', 'LT', 'LU',
+               'LV', 'MT', 'NL', 'NO', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK']
+           ELSE upper(wanted) = ANY(residency) END
+$$;

@@ -108,13 +108,29 @@
       <div class="field field-submit">
         <button type="submit" class="button button-primary"><xsl:value-of select='mkt:tr("Apply")'/></button>
       </div>
-      <xsl:if test="normalize-space(provider) != '' or normalize-space(q) != ''">
+      <xsl:if test="normalize-space(provider) != '' or normalize-space(q) != '' or ../understood/item">
         <p class="active-filters">
           <xsl:if test="normalize-space(q) != ''">
             <span class="chip chip-filter">
               <xsl:value-of select='mkt:tr("Search")'/><xsl:text>: </xsl:text><xsl:value-of select="q"/>
             </span>
           </xsl:if>
+          <xsl:for-each select="../understood/item">
+            <span class="chip chip-filter chip-understood">
+              <xsl:call-template name="understood-label"/>
+              <xsl:if test="normalize-space(remove) != ''">
+                <xsl:text> </xsl:text>
+                <a class="chip-remove" href="{remove}">
+                  <span aria-hidden="true">×</span>
+                  <span class="visually-hidden">
+                    <xsl:value-of select='mkt:tr("Remove this filter")'/>
+                    <xsl:text>: </xsl:text>
+                    <xsl:value-of select="phrase"/>
+                  </span>
+                </a>
+              </xsl:if>
+            </span>
+          </xsl:for-each>
           <xsl:if test="normalize-space(provider) != ''">
             <span class="chip chip-filter">
               <xsl:value-of select='mkt:tr("Provider")'/><xsl:text>: </xsl:text><xsl:value-of select="provider"/>
@@ -170,4 +186,16 @@
     </tr>
   </xsl:template>
 
+  <!-- A filter read from the search words: what it filters, and the value. -->
+  <xsl:template name="understood-label">
+    <xsl:choose>
+      <xsl:when test="kind = 'max_price'"><xsl:value-of select='mkt:tr("Input price at most")'/><xsl:text> </xsl:text><xsl:value-of select="value"/><xsl:text> / 1M</xsl:text></xsl:when>
+      <xsl:when test="kind = 'min_context'"><xsl:value-of select='mkt:tr("Context window at least")'/><xsl:text> </xsl:text><xsl:call-template name="number"><xsl:with-param name="value" select="value"/></xsl:call-template></xsl:when>
+      <xsl:when test="kind = 'category'"><xsl:value-of select='mkt:tr("Category")'/><xsl:text>: </xsl:text><xsl:value-of select="value"/></xsl:when>
+      <xsl:when test="kind = 'residency'"><xsl:value-of select='mkt:tr("Data residency")'/><xsl:text>: </xsl:text><xsl:value-of select="value"/></xsl:when>
+      <xsl:when test="kind = 'certification'"><xsl:value-of select='mkt:tr("Certification")'/><xsl:text>: </xsl:text><xsl:value-of select="value"/></xsl:when>
+      <xsl:when test="kind = 'compliance'"><xsl:value-of select='mkt:tr("Compliance level")'/><xsl:text>: </xsl:text><xsl:value-of select="value"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select='mkt:tr("Tag")'/><xsl:text>: </xsl:text><xsl:value-of select="value"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 </xsl:stylesheet>

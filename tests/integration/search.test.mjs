@@ -90,3 +90,37 @@ describe('catalog search', () => {
     assert.ok(!html.text.includes('<b>bold</b>'));
   });
 });
+
+describe('catalog facet filters', () => {
+  const list = (qs) => getJson(`/api/v1/services?${qs.includes('per_page=') ? '' : 'per_page=100&'}${qs}`);
+
+  it('filters by price, context window and tag, and keeps them in the links', async () => {
+    const cheap = await list('max_price=0.1');
+    assert.ok(cheap.page.total_items > 0);
+    for (const s of cheap.services) assert.ok(Number(s.pricing.input_per_mtok) <= 0.1, `${s.slug} ${s.pricing.input_per_mtok}`);
+    assert.equal(cheap.filters.max_price, '0.1');
+    const long = await list('min_context=1000000&per_page=20');
+    assert.ok(long.page.total_items > 0);
+    for (const s of long.services) assert.ok(s.context_window >= 1000000, s.slug);
+    if (long.page.total_pages > 1) assert.match(long.links.next, /min_context=1000000/);
+    const vision = await list('tag=vision');
+    assert.ok(vision.page.total_items > 0);
+    for (const s of vision.services) assert.ok(s.tags.includes('vision'), s.slug);
+    const both = await list('tag=vision&max_price=1&min_context=100000');
+    assert.ok(both.page.total_items <= vision.page.total_items);
+    for (const s of both.services) {
+      assert.ok(s.tags.includes('vision') && Number(s.pricing.input_per_mtok) <= 1 && s.context_window >= 100000, s.slug);
+    }
+    const sum = both.categories.reduce((n, c) => n + c.count, 0);
+    assert.equal(sum, both.page.total_items, 'counts follow the filters');
+  });
+
+  it('refuses malformed filters with a clear 400', async () => {
+    for (const qs of ['max_price=cheap', 'max_price=-1', 'max_price=1e3', 'residency=Germany', 'residency=D1',
+      'certification=SOC%202', 'compliance=secret', 'min_context=0', 'tag=Not%20A%20Tag']) {
+      const r = await get(`/api/v1/services?${qs}`);
+      assertProblem(r, 400, 'invalid-parameter');
+    }
+    assert.equal((await get('/api/v1/services?residency=de')).status, 200, 'lower-case country codes are fine');
+  });
+});
