@@ -476,6 +476,42 @@ bool	 mkt_policy_rule_ok(struct json_object *rule, char *err, size_t errsz);
 int	 mkt_policy_eval(struct json_object *rules, struct json_object *subject,
 	    struct json_object *violations, char *err, size_t errsz);
 
+/* ---- natural-language search queries (nlquery.c) ----
+ * Finds the phrases of a search query that name a filter and takes them
+ * out of the text: "cheap german summarization model with long context
+ * under $1 per million tokens" gives tag "german", max_price "1",
+ * min_context "100000" (for "long context"), and the text "cheap
+ * summarization model".  The grammar is documented in nlquery.c and in
+ * README.md; English and German words are understood. */
+struct mkt_nlfilter {
+	const char	*kind;		/* "max_price" (input, per 1M tokens,
+					   in the catalog's currency),
+					   "min_context" (tokens),
+					   "category" (a catalog category slug),
+					   "residency" (ISO country code or
+					   "EU"), "certification" ("SOC2",
+					   "ISO27001", "HIPAA", …),
+					   "compliance" (public, internal,
+					   confidential), "tag" (a catalog tag:
+					   "german", "vision",
+					   "function-calling", …) */
+	const char	*value;
+	const char	*phrase;	/* the words it came from, as typed,
+					   for the removable chip */
+};
+
+#define MKT_NL_MAX_FILTERS	8
+
+struct mkt_nlquery {
+	const char		*text;	/* what is left, trimmed; "" if none */
+	struct mkt_nlfilter	 filters[MKT_NL_MAX_FILTERS];
+	size_t			 nfilters;
+};
+
+/* Strings in the arena.  Never fails: unknown words stay in the text. */
+void	 mkt_nlquery_parse(struct mkt_arena *, const char *q,
+	    struct mkt_nlquery *);
+
 /* ---- outgoing HTTP (http.c, libcurl) ---- */
 
 struct mkt_http_resp {

@@ -36,6 +36,7 @@ main(void)
 	add_openapi_suite();
 	add_schema_suite();
 	add_policy_suite();
+	add_nlquery_suite();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit: could not register the tests: %s\n",
 		    CU_get_error_msg());
