@@ -541,6 +541,7 @@
 /* templates/search/list.xsl */ tr("Context window at least");
 /* templates/search/list.xsl */ tr("Context window");
 /* templates/search/list.xsl */ tr("Data residency");
+/* templates/search/list.xsl */ tr("Did you mean");
 /* templates/search/list.xsl */ tr("Input / 1M tokens");
 /* templates/search/list.xsl */ tr("Input price at most");
 /* templates/search/list.xsl */ tr("No services match these filters.");
@@ -558,3 +559,9 @@
 /* templates/search/list.xsl */ tr("of");
 /* templates/search/list.xsl */ tr("services");
 /* templates/search/list.xsl */ tr("tokens");
+/* templates/search/suggest.xsl */ tr("Nothing starts with these letters.");
+/* templates/search/suggest.xsl */ tr("Search for");
+/* templates/search/suggest.xsl */ tr("Services");
+/* templates/search/suggest.xsl */ tr("Start typing a name or a word");
+/* templates/search/suggest.xsl */ tr("Suggest");
+/* templates/search/suggest.xsl */ tr("Suggestions");

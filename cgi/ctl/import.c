@@ -706,6 +706,10 @@ ctl_import(struct ctl *c, int argc, char **argv)
 		if (++done % 500 == 0)
 			ctl_progress(c, "  %zu/%zu\n", done, total);
 	}
+	/* The words "did you mean" and suggestions know (0008_search.sql). */
+	if (rc == 0 && !ctl_command(c, "REFRESH MATERIALIZED VIEW "
+	    "search_vocabulary"))
+		rc = 1;
 	if (rc == 0) {
 		char details[128];
 

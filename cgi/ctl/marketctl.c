@@ -38,6 +38,9 @@ static const struct {
 	  "                          deliver service registrations to the\n"
 	  "                          LLM-Registry; runs until SIGTERM, woken\n"
 	  "                          by each publication (--once: for cron)" },
+	{ "search-refresh", ctl_search_refresh,
+	  "search-refresh          rebuild the search vocabulary (typo\n"
+	  "                          correction, suggestions); hourly from cron" },
 	{ "audit-verify", ctl_audit_verify,
 	  "audit-verify [--checkpoint FILE [--public-key FILE]]\n"
 	  "                          recompute the audit hash chain; exit 1 and\n"
@@ -133,6 +136,23 @@ ctl_command(struct ctl *c, const char *sql)
 		    PQresultErrorMessage(res) : PQerrorMessage(c->pg));
 	PQclear(res);
 	return ok;
+}
+
+/* search-refresh: the vocabulary of "did you mean" and suggestions
+ * follows the catalog; CONCURRENTLY, so searches go on meanwhile. */
+int
+ctl_search_refresh(struct ctl *c, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: marketctl search-refresh\n");
+		return 2;
+	}
+	if (!ctl_command(c, "REFRESH MATERIALIZED VIEW CONCURRENTLY "
+	    "search_vocabulary"))
+		return 1;
+	ctl_progress(c, "search vocabulary refreshed\n");
+	return 0;
 }
 
 int

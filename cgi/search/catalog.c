@@ -115,6 +115,55 @@ struct facets {
 	"    WHERE" LISTED_WHERE " GROUP BY s.category) k"		\
 	"  ON k.category = c.slug) AS categories"
 
+static const struct mkt_sql q_did_you_mean = { "catalog_did_you_mean", 1,
+	"SELECT search_did_you_mean($1) AS suggestion" };
+
+/* Every search goes to the outbox (search_performed, for the analytics
+ * hub); one that found fewer than three services is also counted in
+ * search_misses: demand the catalog does not meet.  No person's id. */
+static const struct mkt_sql q_record = { "catalog_record_search", 3,
+	"WITH miss AS ("
+	"  INSERT INTO search_misses (query, results)"
+	"  SELECT $1, $2::integer WHERE $2::integer < 3"
+	"  ON CONFLICT (query) DO UPDATE SET times = search_misses.times + 1,"
+	"    results = EXCLUDED.results, last_at = now())"
+	" INSERT INTO outbox (destination, event_type, aggregate_type, payload)"
+	" VALUES ('analytics', 'search_performed', 'search',"
+	"  json_build_object('query', $1, 'results', $2::integer,"
+	"    'clearance', $3::integer))" };
+
+static void
+record_search(struct mkt_req *r, const char *q, int64_t results,
+    int clearance)
+{
+	struct mkt_buf	 norm;
+	const char	*params[3], *p;
+	char		 n[24], c[4];
+
+	/* Lower case, single spaces: one row for "Claude  Sonet" and
+	 * "claude sonet". */
+	mkt_buf_init(&norm);
+	for (p = mkt_skip_ws(q); *p != '\0'; p++) {
+		if (*p == ' ' || *p == '\t') {
+			if (norm.len > 0 && norm.ptr[norm.len - 1] != ' ')
+				mkt_buf_putc(&norm, ' ');
+		} else
+			mkt_buf_putc(&norm, (*p >= 'A' && *p <= 'Z') ?
+			    (char)(*p - 'A' + 'a') : *p);
+	}
+	while (norm.len > 0 && norm.ptr[norm.len - 1] == ' ')
+		norm.ptr[--norm.len] = '\0';
+	snprintf(n, sizeof(n), "%lld", (long long)results);
+	snprintf(c, sizeof(c), "%d", clearance);
+	params[0] = norm.len > 0 ? norm.ptr : NULL;
+	params[1] = n;
+	params[2] = c;
+	/* A lost record is not worth failing the search for. */
+	if (params[0] != NULL && mkt_db_exec(r, &q_record, params) == NULL)
+		mkt_log_warn(r, "could not record the search");
+	mkt_buf_free(&norm);
+}
+
 static const struct mkt_sql q_words = { "catalog_query_words", 1,
 	"SELECT numnode(search_query($1)) > 0 AS words" };
 
@@ -387,8 +436,17 @@ catalog_list(struct mkt_req *r)
 	    per, clearance, org ? org : "-", q ? q : "", fk.ptr);
 	mkt_buf_free(&fk);
 	if (ttl > 0 && (cached = mkt_cache_get(r, key, &len)) != NULL &&
-	    mkt_view_cached(r, cached, len) == MKT_OK)
+	    mkt_view_cached(r, cached, len) == MKT_OK) {
+		if (q != NULL) {
+			struct json_object *c = parse_json(r, cached), *pg2;
+
+			if (json_object_object_get_ex(c, "page", &pg2))
+				record_search(r, q, json_object_get_int64(
+				    json_object_object_get(pg2, "total_items")),
+				    clearance);
+		}
 		return 200;
+	}
 	params[0] = category;
 	params[1] = provider;
 	params[2] = limit;
@@ -524,6 +582,28 @@ catalog_list(struct mkt_req *r)
 		json_object_array_add(sortlist, o);
 	}
 	json_object_object_add(v, "sorts", sortlist);
+
+	/* Few results: perhaps a typo.  The words are checked against the
+	 * catalog's vocabulary; the suggestion keeps every filter. */
+	if (text != NULL && total < 3) {
+		if ((res = mkt_db_exec(r, &q_did_you_mean, &text)) == NULL)
+			return mkt_fail_db(r);
+		if (!mkt_db_isnull(res, 0, "suggestion")) {
+			struct facets	 all = f;
+			const char	*sq = mkt_arena_strdup(r->arena,
+			    mkt_db_val(res, 0, "suggestion"));
+
+			for (k = 0; k < NFACETS; k++)
+				all.given[k] = all.value[k] != NULL;
+			o = json_object_new_object();
+			json_object_object_add(o, "q", json_object_new_string(sq));
+			json_object_object_add(o, "link", page_link(r, 1,
+			    category, provider, sort, per, sq, deflt, &all));
+			json_object_object_add(v, "did_you_mean", o);
+		}
+	}
+	if (q != NULL)
+		record_search(r, q, total, clearance);
 	if (ttl > 0) {
 		const char *json = json_object_to_json_string_ext(v,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);

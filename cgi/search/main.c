@@ -12,6 +12,8 @@ static const struct mkt_route routes[] = {
 	{ MKT_GET, "/", MKT_FMT_HTML, MKT_ROLE_ANON, home, NULL, NULL, NULL },
 	{ MKT_GET, "/services", MKT_FMT_BOTH, MKT_ROLE_ANON, catalog_list,
 	  "search/list", "services", catalog_list_params },
+	{ MKT_GET, "/services/suggest", MKT_FMT_BOTH, MKT_ROLE_ANON,
+	  catalog_suggest, "search/suggest", "services", suggest_params },
 	{ MKT_GET, "/services/{id}", MKT_FMT_BOTH, MKT_ROLE_ANON,
 	  catalog_item, "search/item", "services", NULL },
 	{ MKT_GET, "/health/search", MKT_FMT_JSON, MKT_ROLE_ANON, mkt_health,

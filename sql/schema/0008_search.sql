@@ -88,3 +88,55 @@ RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                'LV', 'MT', 'NL', 'NO', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK']
            ELSE upper(wanted) = ANY(residency) END
 $$;
+
+-- ---- typo tolerance and typeahead ----
+
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+-- The words of the catalog's names and tags, as people type them (not
+-- stemmed), for "did you mean" and for suggestions by prefix.
+-- Refreshed by the catalog import and "marketctl search-refresh" (cron).
+CREATE MATERIALIZED VIEW search_vocabulary AS
+    SELECT word, count(*)::integer AS services
+    FROM (SELECT regexp_split_to_table(lower(name || ' '
+                 || array_to_string(tags, ' ')), '[^a-z0-9.]+') AS word
+          FROM services WHERE status IN ('active', 'deprecated')) w
+    WHERE length(word) BETWEEN 2 AND 40
+    GROUP BY word;
+CREATE UNIQUE INDEX search_vocabulary_word_idx ON search_vocabulary (word);
+CREATE INDEX search_vocabulary_trgm_idx ON search_vocabulary
+    USING gin (word gin_trgm_ops);
+
+-- "claud sonet" → "claude sonnet": each word the vocabulary does not
+-- know is replaced by the closest one it does (trigram similarity above
+-- 0.35, the most common on a tie); NULL when nothing changes.
+CREATE FUNCTION search_did_you_mean(q text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    WITH words AS (
+        SELECT w, n FROM regexp_split_to_table(lower(q), '\s+')
+            WITH ORDINALITY AS t (w, n)
+        WHERE w <> ''),
+    fixed AS (
+        SELECT n, w, coalesce(
+            (SELECT v.word FROM search_vocabulary v WHERE v.word = w),
+            (SELECT v.word FROM search_vocabulary v
+             WHERE w !~ '[^a-z0-9.]' AND length(w) >= 3 AND v.word % w
+               AND similarity(v.word, w) > 0.35
+             ORDER BY similarity(v.word, w) DESC, v.services DESC,
+                      v.word LIMIT 1),
+            w) AS word
+        FROM words)
+    SELECT CASE WHEN bool_or(word <> w)
+                THEN string_agg(word, ' ' ORDER BY n) END
+    FROM fixed
+$$;
+
+-- Searches that found little, for providers and administrators: demand
+-- the catalog does not meet yet.  Normalised query, no person.
+CREATE TABLE search_misses (
+    query    text PRIMARY KEY CHECK (length(query) BETWEEN 1 AND 200),
+    results  integer NOT NULL,
+    times    integer NOT NULL DEFAULT 1,
+    first_at timestamptz NOT NULL DEFAULT now(),
+    last_at  timestamptz NOT NULL DEFAULT now()
+);

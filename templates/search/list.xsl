@@ -31,6 +31,15 @@
       </xsl:if>
     </div>
 
+    <xsl:if test="did_you_mean">
+      <p class="did-you-mean" role="status">
+        <xsl:value-of select='mkt:tr("Did you mean")'/>
+        <xsl:text> </xsl:text>
+        <a href="{did_you_mean/link}"><strong><xsl:value-of select="did_you_mean/q"/></strong></a>
+        <xsl:text>?</xsl:text>
+      </p>
+    </xsl:if>
+
     <xsl:apply-templates select="filters" mode="form"/>
 
     <xsl:choose>

@@ -4,7 +4,7 @@
 // keep it, and hostile queries that get a clear answer, never a 500.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { get, getJson, assertProblem, decodeEntities } from './helpers.mjs';
+import { get, getJson, assertProblem, decodeEntities, sql, HAS_PSQL } from './helpers.mjs';
 
 const search = (q, extra = '') => getJson(`/api/v1/services?q=${encodeURIComponent(q)}&per_page=20${extra}`);
 
@@ -45,9 +45,9 @@ describe('catalog search', () => {
     for (const s of without.services) {
       assert.doesNotMatch(`${s.name} ${s.description} ${s.provider.slug}`, /openai/i, s.slug);
     }
-    const one = await search('reranker');
-    const other = await search('moderation');
-    const either = await search('reranker OR moderation');
+    const one = await search('sonnet');
+    const other = await search('haiku');
+    const either = await search('sonnet OR haiku');
     assert.equal(either.page.total_items, one.page.total_items + other.page.total_items);
   });
 
@@ -122,5 +122,85 @@ describe('catalog facet filters', () => {
       assertProblem(r, 400, 'invalid-parameter');
     }
     assert.equal((await get('/api/v1/services?residency=de')).status, 200, 'lower-case country codes are fine');
+  });
+});
+
+describe('typos, suggestions and demand', () => {
+  it('offers "did you mean" for misspelt words, keeping the filters', async () => {
+    const a = await getJson('/api/v1/services?q=claud%20sonet&tag=reasoning');
+    assert.equal(a.page.total_items, 0);
+    assert.equal(a.did_you_mean.q, 'claude sonnet');
+    assert.match(a.did_you_mean.link, /q=claude%20sonnet/);
+    assert.match(a.did_you_mean.link, /tag=reasoning/);
+    const fixed = await getJson(a.did_you_mean.link.replace(/^\/api\/v1/, '/api/v1'));
+    assert.ok(fixed.page.total_items > 0);
+    const fine = await getJson('/api/v1/services?q=claude');
+    assert.equal(fine.did_you_mean, undefined, 'no suggestion when the words are known');
+    const html = await get('/services?q=claud+sonet', { headers: { 'Accept-Language': 'en' } });
+    assert.match(html.text, /Did you mean/);
+    assert.match(html.text, /<strong>claude sonnet<\/strong>/);
+  });
+
+  it('suggests services and words by prefix, as JSON and as a page', async () => {
+    const s = await getJson('/api/v1/services/suggest?q=clau');
+    assert.ok(s.services.length > 0 && s.services.length <= 8);
+    for (const x of s.services) assert.match(x.name.split('/').pop(), /^clau/i, x.name);
+    assert.ok(s.words.includes('claude'));
+    assert.match(s.services[0].link, /^\/api\/v1\/services\//);
+    const none = await getJson('/api/v1/services/suggest?q=');
+    assert.deepEqual([none.services, none.words], [[], []]);
+    const odd = await getJson(`/api/v1/services/suggest?q=${encodeURIComponent("%_\\'")}`);
+    assert.deepEqual(odd.services, [], 'LIKE wildcards are plain text');
+    const page = await get('/services/suggest?q=gpt', { headers: { 'Accept-Language': 'en' } });
+    assert.equal(page.status, 200);
+    assert.match(page.text, /href="\/services\/[^"]+"/);
+  });
+
+  it('records searches that found little, and every search as an event', async () => {
+    assert.ok(HAS_PSQL, 'PSQL must be set (tests/run sets it)');
+    const word = `zzqx${Date.now()}`;
+    const before = Number(sql("SELECT count(*) FROM outbox WHERE event_type = 'search_performed'"));
+    await getJson(`/api/v1/services?q=${word}%20%20Model`);
+    await getJson(`/api/v1/services?q=${word.toUpperCase()}%20model`);
+    assert.equal(sql(`SELECT times || ' ' || results FROM search_misses WHERE query = '${word} model'`), '2 0');
+    await getJson('/api/v1/services?q=claude');
+    assert.equal(sql("SELECT count(*) FROM search_misses WHERE query = 'claude'"), '0');
+    assert.ok(Number(sql("SELECT count(*) FROM outbox WHERE event_type = 'search_performed'")) >= before + 3);
+  });
+});
+
+describe('search words read as filters', () => {
+  it('reads price, context window and language from plain words, as removable chips', async () => {
+    const q = 'german chat model with long context under $1 per million tokens';
+    const a = await getJson(`/api/v1/services?q=${encodeURIComponent(q)}&per_page=100`);
+    const kinds = Object.fromEntries(a.understood.map((c) => [c.kind, c.value]));
+    assert.equal(kinds.max_price, '1');
+    assert.equal(kinds.min_context, '100000');
+    for (const s of a.services) {
+      assert.ok(Number(s.pricing.input_per_mtok) <= 1 && s.context_window >= 100000, s.slug);
+    }
+    const chip = a.understood.find((c) => c.kind === 'max_price');
+    assert.match(chip.phrase, /\$1/);
+    assert.ok(!decodeURIComponent(chip.remove).includes('$1'), chip.remove);
+    const wider = await getJson(chip.remove);
+    assert.ok(wider.page.total_items >= a.page.total_items);
+    assert.equal(wider.understood.some((c) => c.kind === 'max_price'), false);
+  });
+
+  it('takes a category from the words, and lets the query string win', async () => {
+    const a = await getJson('/api/v1/services?q=embeddings%20EU%20only');
+    assert.ok(a.understood.some((c) => c.kind === 'residency' && c.value === 'EU'));
+    // The demo catalog promises no residency: nothing, and no error.
+    assert.equal(a.page.total_items, 0);
+    const b = await getJson('/api/v1/services?q=speech%20to%20text&per_page=100');
+    assert.ok(b.understood.some((c) => c.kind === 'category' && c.value === 'speech-to-text'));
+    for (const s of b.services) assert.equal(s.category.slug, 'speech-to-text');
+    const c = await getJson('/api/v1/services?q=under%20%242%20per%20million%20tokens&max_price=0.1&per_page=100');
+    assert.equal(c.understood.some((x) => x.kind === 'max_price'), false, 'the explicit filter wins');
+    for (const s of c.services) assert.ok(Number(s.pricing.input_per_mtok) <= 0.1);
+    const html = await get(`/services?q=${encodeURIComponent('vision models under $1 per million tokens')}`, { headers: { 'Accept-Language': 'en' } });
+    assert.equal(html.status, 200);
+    assert.match(html.text, /class="chip chip-filter chip-understood"/);
+    assert.match(html.text, /Remove this filter/);
   });
 });
