@@ -538,6 +538,7 @@
 /* templates/search/list.xsl */ tr("Certification");
 /* templates/search/list.xsl */ tr("Clear filters");
 /* templates/search/list.xsl */ tr("Compliance level");
+/* templates/search/list.xsl */ tr("Compliance");
 /* templates/search/list.xsl */ tr("Context window at least");
 /* templates/search/list.xsl */ tr("Context window");
 /* templates/search/list.xsl */ tr("Data residency");
@@ -546,8 +547,12 @@
 /* templates/search/list.xsl */ tr("Input price at most");
 /* templates/search/list.xsl */ tr("No services match these filters.");
 /* templates/search/list.xsl */ tr("Output / 1M tokens");
+/* templates/search/list.xsl */ tr("Performance against the SLA");
+/* templates/search/list.xsl */ tr("Popularity");
 /* templates/search/list.xsl */ tr("Provider");
+/* templates/search/list.xsl */ tr("Relevance of the words");
 /* templates/search/list.xsl */ tr("Remove this filter");
+/* templates/search/list.xsl */ tr("Score");
 /* templates/search/list.xsl */ tr("Search");
 /* templates/search/list.xsl */ tr("Service");
 /* templates/search/list.xsl */ tr("Services");
@@ -556,6 +561,7 @@
 /* templates/search/list.xsl */ tr("Sort by");
 /* templates/search/list.xsl */ tr("Status");
 /* templates/search/list.xsl */ tr("Tag");
+/* templates/search/list.xsl */ tr("Why this result");
 /* templates/search/list.xsl */ tr("of");
 /* templates/search/list.xsl */ tr("services");
 /* templates/search/list.xsl */ tr("tokens");

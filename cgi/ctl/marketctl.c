@@ -40,7 +40,8 @@ static const struct {
 	  "                          by each publication (--once: for cron)" },
 	{ "search-refresh", ctl_search_refresh,
 	  "search-refresh          rebuild the search vocabulary (typo\n"
-	  "                          correction, suggestions); hourly from cron" },
+	  "                          correction, suggestions) and the usage\n"
+	  "                          figures search ranks by; hourly from cron" },
 	{ "audit-verify", ctl_audit_verify,
 	  "audit-verify [--checkpoint FILE [--public-key FILE]]\n"
 	  "                          recompute the audit hash chain; exit 1 and\n"
@@ -151,7 +152,24 @@ ctl_search_refresh(struct ctl *c, int argc, char **argv)
 	if (!ctl_command(c, "REFRESH MATERIALIZED VIEW CONCURRENTLY "
 	    "search_vocabulary"))
 		return 1;
-	ctl_progress(c, "search vocabulary refreshed\n");
+	/* Usage of the last 30 days, for the ranking (0009_ranking.sql):
+	 * calls, p95 latency, and the share of answers that were not
+	 * server errors. */
+	if (!ctl_command(c, "BEGIN;"
+	    " DELETE FROM service_stats;"
+	    " INSERT INTO service_stats (service_id, calls_30d,"
+	    "   p95_latency_ms, availability)"
+	    " SELECT service_id, count(*),"
+	    "   percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms),"
+	    "   round(100.0 * count(*) FILTER (WHERE status NOT LIKE '5%')"
+	    "     / count(*), 3)"
+	    " FROM usage_records u"
+	    " WHERE occurred_at > now() - interval '30 days'"
+	    "   AND EXISTS (SELECT 1 FROM services s WHERE s.id = u.service_id)"
+	    " GROUP BY service_id;"
+	    " COMMIT"))
+		return 1;
+	ctl_progress(c, "search vocabulary and usage figures refreshed\n");
 	return 0;
 }
 

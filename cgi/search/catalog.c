@@ -75,6 +75,10 @@ struct facets {
 	"   SELECT upper(c) FROM unnest(s.certifications) c))"		\
 	" AND ($12::text IS NULL OR s.compliance_level = $12)"		\
 	" AND ($13::text IS NULL OR $13 = ANY(s.tags))"
+/* The blended score of FR-002.2: weights $14…$17 (configuration). */
+#define SCORE								\
+	"($14::float8 * c.relevance + $15::float8 * c.popularity"	\
+	" + $16::float8 * c.performance + $17::float8 * c.compliance)"
 #define LIST_SQL(order)							\
 	"SELECT"							\
 	" (SELECT count(*) FROM services s"				\
@@ -92,17 +96,32 @@ struct facets {
 	"      'input_per_mtok', price_text(input_price_per_mtok),"	\
 	"      'output_per_mtok', price_text(output_price_per_mtok)),"	\
 	"   'context_window', context_window,"				\
-	"   'max_output_tokens', max_output_tokens) ORDER BY n), '[]')"	\
+	"   'max_output_tokens', max_output_tokens,"			\
+	"   'score', CASE WHEN $7::text IS NOT NULL THEN"		\
+	"     json_build_object('relevance', round(rel::numeric, 3),"	\
+	"      'popularity', round(pop::numeric, 3),"			\
+	"      'performance', round(perf::numeric, 3),"		\
+	"      'compliance', round(comp::numeric, 3),"			\
+	"      'total', round(score::numeric, 3)) END)"			\
+	"   ORDER BY n), '[]')"						\
 	"  FROM (SELECT s.id, s.slug, s.name, s.description, s.category," \
 	"         s.tags, s.status, p.slug AS provider_slug,"		\
 	"         p.name AS provider_name, p.verified, v.version,"	\
 	"         v.currency, v.input_price_per_mtok,"			\
 	"         v.output_price_per_mtok, v.context_window,"		\
-	"         v.max_output_tokens,"					\
+	"         v.max_output_tokens, c.relevance AS rel,"		\
+	"         c.popularity AS pop, c.performance AS perf,"		\
+	"         c.compliance AS comp, " SCORE " AS score,"		\
 	"         row_number() OVER (ORDER BY " order ") AS n"		\
 	"    FROM services s"						\
 	"    JOIN providers p ON p.id = s.provider_id"			\
 	"    LEFT JOIN service_versions v ON v.id = s.current_version_id" \
+	"    LEFT JOIN service_stats st ON st.service_id = s.id"	\
+	"    CROSS JOIN LATERAL search_components(s.search_vector,"	\
+	"      CASE WHEN $7::text IS NOT NULL THEN search_query($7) END," \
+	"      s.certifications, s.data_residency, p.verified, s.sla,"	\
+	"      st.calls_30d, (SELECT max(calls_30d) FROM service_stats),"	\
+	"      st.p95_latency_ms, st.availability) c"			\
 	"    WHERE" LISTED_WHERE					\
 	"      AND ($1::text IS NULL OR s.category = $1)"		\
 	"    ORDER BY " order " LIMIT $3 OFFSET $4) page) AS services,"	\
@@ -114,6 +133,13 @@ struct facets {
 	"      ON v.id = s.current_version_id"				\
 	"    WHERE" LISTED_WHERE " GROUP BY s.category) k"		\
 	"  ON k.category = c.slug) AS categories"
+
+/* The weights of relevance, popularity, performance and compliance, in
+ * thousandths (0.4 is 400), from the configuration. */
+static const char *const weight_keys[4] = { "search_weight_relevance",
+	"search_weight_popularity", "search_weight_performance",
+	"search_weight_compliance" };
+static const long weight_defaults[4] = { 400, 200, 200, 200 };
 
 static const struct mkt_sql q_did_you_mean = { "catalog_did_you_mean", 1,
 	"SELECT search_did_you_mean($1) AS suggestion" };
@@ -168,14 +194,13 @@ static const struct mkt_sql q_words = { "catalog_query_words", 1,
 	"SELECT numnode(search_query($1)) > 0 AS words" };
 
 static const struct mkt_sql q_list[] = {
-	{ "catalog_list_name", 13, LIST_SQL("s.name, s.id") },
-	{ "catalog_list_price", 13,
+	{ "catalog_list_name", 17, LIST_SQL("s.name, s.id") },
+	{ "catalog_list_price", 17,
 	  LIST_SQL("v.input_price_per_mtok NULLS LAST, s.name, s.id") },
-	{ "catalog_list_context", 13,
+	{ "catalog_list_context", 17,
 	  LIST_SQL("v.context_window DESC NULLS LAST, s.name, s.id") },
-	{ "catalog_list_relevance", 13,
-	  LIST_SQL("ts_rank_cd(s.search_vector, search_query($7)) DESC"
-	    " NULLS LAST, s.name, s.id") },
+	{ "catalog_list_relevance", 17,
+	  LIST_SQL(SCORE " DESC, s.name, s.id") },
 };
 
 #define ITEM_SQL(where)							\
@@ -403,7 +428,7 @@ catalog_list(struct mkt_req *r)
 	long			 per = pp->present ? (long)pp->i : 20;
 	long			 total, pages, ttl, i, n, si;
 	char			 limit[24], offset[24], level[4], *key;
-	const char		*params[13], *cached, *org;
+	const char		*params[17], *cached, *org;
 	int			 clearance, status;
 	size_t			 k;
 	struct json_object	*v, *services, *cats, *o, *paging, *links,
@@ -456,6 +481,10 @@ catalog_list(struct mkt_req *r)
 	params[6] = text;
 	for (k = 0; k < NFACETS; k++)
 		params[7 + k] = f.value[k];
+	for (k = 0; k < 4; k++)
+		params[13 + k] = mkt_arena_printf(r->arena, "%.3f",
+		    (double)mkt_setting_long(r, weight_keys[k],
+		    weight_defaults[k], 0, 1000) / 1000.0);
 	if (text != NULL) {
 		/* Only stop words ("the", "a"): no text condition at all,
 		 * rather than a query that matches nothing. */

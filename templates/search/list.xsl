@@ -168,6 +168,18 @@
           <xsl:with-param name="tags" select="tags/item"/>
           <xsl:with-param name="max" select="4"/>
         </xsl:call-template>
+        <xsl:if test="score/total">
+          <details class="why-result">
+            <summary><xsl:value-of select='mkt:tr("Why this result")'/></summary>
+            <dl class="facts">
+              <div><dt><xsl:value-of select='mkt:tr("Relevance of the words")'/></dt><dd><xsl:value-of select="score/relevance"/></dd></div>
+              <div><dt><xsl:value-of select='mkt:tr("Popularity")'/></dt><dd><xsl:value-of select="score/popularity"/></dd></div>
+              <div><dt><xsl:value-of select='mkt:tr("Performance against the SLA")'/></dt><dd><xsl:value-of select="score/performance"/></dd></div>
+              <div><dt><xsl:value-of select='mkt:tr("Compliance")'/></dt><dd><xsl:value-of select="score/compliance"/></dd></div>
+              <div><dt><xsl:value-of select='mkt:tr("Score")'/></dt><dd><strong><xsl:value-of select="score/total"/></strong></dd></div>
+            </dl>
+          </details>
+        </xsl:if>
       </td>
       <td><xsl:value-of select="category/name"/></td>
       <td class="num">

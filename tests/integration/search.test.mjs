@@ -4,9 +4,10 @@
 // keep it, and hostile queries that get a clear answer, never a 500.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { get, getJson, assertProblem, decodeEntities, sql, HAS_PSQL } from './helpers.mjs';
 
-const search = (q, extra = '') => getJson(`/api/v1/services?q=${encodeURIComponent(q)}&per_page=20${extra}`);
+const search = (q, extra = '') => getJson(`/api/v1/services?q=${encodeURIComponent(q)}${extra.includes('per_page=') ? '' : '&per_page=20'}${extra}`);
 
 describe('catalog search', () => {
   it('finds embeddings models for "embeddings", and the same ones for its synonym "vector"', async () => {
@@ -204,5 +205,45 @@ describe('search words read as filters', () => {
     assert.equal(html.status, 200);
     assert.match(html.text, /class="chip chip-filter chip-understood"/);
     assert.match(html.text, /Remove this filter/);
+  });
+});
+
+describe('ranking', () => {
+  it('explains every result: four components in [0, 1] and their weighted total, in order', async () => {
+    const a = await search('claude sonnet', '&per_page=50');
+    assert.ok(a.services.length > 3);
+    let last = Infinity;
+    for (const s of a.services) {
+      const c = s.score;
+      for (const k of ['relevance', 'popularity', 'performance', 'compliance']) {
+        assert.ok(c[k] >= 0 && c[k] <= 1, `${s.slug} ${k} ${c[k]}`);
+      }
+      const total = 0.4 * c.relevance + 0.2 * c.popularity + 0.2 * c.performance + 0.2 * c.compliance;
+      assert.ok(Math.abs(total - c.total) < 0.003, `${s.slug}: ${c.total} vs ${total}`);
+      assert.ok(c.total <= last + 1e-9, 'sorted by the total');
+      last = c.total;
+    }
+    const plain = await getJson('/api/v1/services?per_page=5');
+    assert.equal(plain.services[0].score, null, 'no score without words');
+    const html = await get('/services?q=claude+sonnet', { headers: { 'Accept-Language': 'en' } });
+    assert.match(html.text, /<details class="why-result"><summary>Why this result<\/summary>/);
+  });
+
+  it('lifts a service people use (usage_records, then marketctl search-refresh)', async () => {
+    const before = await search('claude', '&per_page=40');
+    const target = before.services[before.services.length - 1];
+    assert.equal(target.score.popularity, 0);
+    const id = target.id;
+    sql(`INSERT INTO usage_records (request_id, service_id, tokens_in, tokens_out, latency_ms, status)
+         SELECT 'rank-' || g || '-' || md5(random()::text), '${id}', 10, 10, 120, '200' FROM generate_series(1, 50) g`);
+    execFileSync(`${process.env.MKT_PREFIX}/bin/marketctl`, ['-q', 'search-refresh'],
+      { env: { ...process.env, MKT_CONFIG: `${process.env.MKT_PREFIX}/etc/llm-marketplace/marketplace.conf` } });
+    // per_page differs: a fresh page, not the cached one.
+    const after = await search('claude', '&per_page=39');
+    const moved = after.services.findIndex((s) => s.id === id);
+    assert.ok(moved >= 0 && moved < before.services.length - 1, `from ${before.services.length - 1} to ${moved}`);
+    const s = after.services[moved];
+    assert.ok(s.score.popularity > 0);
+    assert.ok(s.score.performance !== 0.5, 'observed performance replaces the neutral 0.5');
   });
 });
