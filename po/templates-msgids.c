@@ -550,6 +550,7 @@
 /* templates/search/list.xsl */ tr("Performance against the SLA");
 /* templates/search/list.xsl */ tr("Popularity");
 /* templates/search/list.xsl */ tr("Provider");
+/* templates/search/list.xsl */ tr("Refine");
 /* templates/search/list.xsl */ tr("Relevance of the words");
 /* templates/search/list.xsl */ tr("Remove this filter");
 /* templates/search/list.xsl */ tr("Score");
@@ -561,6 +562,7 @@
 /* templates/search/list.xsl */ tr("Sort by");
 /* templates/search/list.xsl */ tr("Status");
 /* templates/search/list.xsl */ tr("Tag");
+/* templates/search/list.xsl */ tr("Tags");
 /* templates/search/list.xsl */ tr("Why this result");
 /* templates/search/list.xsl */ tr("of");
 /* templates/search/list.xsl */ tr("services");

@@ -75,6 +75,14 @@ struct facets {
 	"   SELECT upper(c) FROM unnest(s.certifications) c))"		\
 	" AND ($12::text IS NULL OR s.compliance_level = $12)"		\
 	" AND ($13::text IS NULL OR $13 = ANY(s.tags))"
+/* The services matching every filter (for the facet counts). */
+#define MATCHES_FROM							\
+	" services s JOIN providers p ON p.id = s.provider_id"		\
+	" LEFT JOIN service_versions v ON v.id = s.current_version_id"
+#define MATCHES_WHERE							\
+	" WHERE" LISTED_WHERE " AND ($1::text IS NULL OR s.category = $1)"
+#define MATCHES		MATCHES_FROM MATCHES_WHERE
+
 /* The blended score of FR-002.2: weights $14…$17 (configuration). */
 #define SCORE								\
 	"($14::float8 * c.relevance + $15::float8 * c.popularity"	\
@@ -132,7 +140,36 @@ struct facets {
 	"    LEFT JOIN service_versions v"				\
 	"      ON v.id = s.current_version_id"				\
 	"    WHERE" LISTED_WHERE " GROUP BY s.category) k"		\
-	"  ON k.category = c.slug) AS categories"
+	"  ON k.category = c.slug) AS categories,"			\
+	" (SELECT json_build_object("					\
+	"   'provider', (SELECT coalesce(json_agg(x ORDER BY x.count DESC," \
+	"      x.name), '[]') FROM (SELECT p.slug AS value, p.name,"	\
+	"      count(*) AS count FROM" MATCHES " GROUP BY p.slug, p.name" \
+	"      ORDER BY count(*) DESC, p.name LIMIT 12) x),"		\
+	"   'tag', (SELECT coalesce(json_agg(x ORDER BY x.count DESC,"	\
+	"      x.value), '[]') FROM (SELECT t AS value, count(*) AS count" \
+	"      FROM" MATCHES_FROM " CROSS JOIN LATERAL unnest(s.tags) t"	\
+	       MATCHES_WHERE " GROUP BY t"				\
+	"      ORDER BY count(*) DESC, t LIMIT 12) x),"			\
+	"   'compliance', (SELECT coalesce(json_agg(x ORDER BY x.value),"	\
+	"      '[]') FROM (SELECT s.compliance_level AS value,"	\
+	"      count(*) AS count FROM" MATCHES			\
+	"      GROUP BY s.compliance_level) x),"				\
+	"   'max_price', (SELECT coalesce(json_agg(x ORDER BY x.value::numeric),"	\
+	"      '[]') FROM (SELECT b.value, count(*) AS count"		\
+	"      FROM" MATCHES_FROM					\
+	"      CROSS JOIN (VALUES ('0.1'), ('1'), ('5'), ('20')) b (value)" \
+	       MATCHES_WHERE						\
+	"      AND v.input_price_per_mtok <= b.value::numeric"		\
+	"      GROUP BY b.value) x),"					\
+	"   'min_context', (SELECT coalesce(json_agg(x ORDER BY x.value::int)," \
+	"      '[]') FROM (SELECT b.value, count(*) AS count"		\
+	"      FROM" MATCHES_FROM					\
+	"      CROSS JOIN (VALUES ('32000'), ('128000'), ('200000'),"	\
+	"      ('1000000')) b (value)"					\
+	       MATCHES_WHERE						\
+	"      AND v.context_window >= b.value::int"			\
+	"      GROUP BY b.value) x))) AS facets"
 
 /* The weights of relevance, popularity, performance and compliance, in
  * thousandths (0.4 is 400), from the configuration. */
@@ -147,23 +184,40 @@ static const struct mkt_sql q_did_you_mean = { "catalog_did_you_mean", 1,
 /* Every search goes to the outbox (search_performed, for the analytics
  * hub); one that found fewer than three services is also counted in
  * search_misses: demand the catalog does not meet.  No person's id. */
-static const struct mkt_sql q_record = { "catalog_record_search", 3,
+static const struct mkt_sql q_record = { "catalog_record_search", 4,
 	"WITH miss AS ("
 	"  INSERT INTO search_misses (query, results)"
 	"  SELECT $1, $2::integer WHERE $2::integer < 3"
+	"    AND NOT $4::boolean"
 	"  ON CONFLICT (query) DO UPDATE SET times = search_misses.times + 1,"
 	"    results = EXCLUDED.results, last_at = now())"
 	" INSERT INTO outbox (destination, event_type, aggregate_type, payload)"
 	" VALUES ('analytics', 'search_performed', 'search',"
 	"  json_build_object('query', $1, 'results', $2::integer,"
-	"    'clearance', $3::integer))" };
+	"    'filtered', $4::boolean, 'clearance', $3::integer))" };
 
+/* Did the query string narrow the search beyond its words? */
+static bool
+explicit_filters(const struct facets *f, const char *category,
+    const char *provider)
+{
+	size_t	 i;
+
+	for (i = 0; i < NFACETS; i++)
+		if (f->given[i])
+			return true;
+	return category != NULL || provider != NULL;
+}
+
+/* A search narrowed by filters of the query string: its few results
+ * say nothing about demand for its words, so it is an event, not a
+ * miss. */
 static void
 record_search(struct mkt_req *r, const char *q, int64_t results,
-    int clearance)
+    bool filtered, int clearance)
 {
 	struct mkt_buf	 norm;
-	const char	*params[3], *p;
+	const char	*params[4], *p;
 	char		 n[24], c[4];
 
 	/* Lower case, single spaces: one row for "Claude  Sonet" and
@@ -184,6 +238,7 @@ record_search(struct mkt_req *r, const char *q, int64_t results,
 	params[0] = norm.len > 0 ? norm.ptr : NULL;
 	params[1] = n;
 	params[2] = c;
+	params[3] = filtered ? "true" : "false";
 	/* A lost record is not worth failing the search for. */
 	if (params[0] != NULL && mkt_db_exec(r, &q_record, params) == NULL)
 		mkt_log_warn(r, "could not record the search");
@@ -402,6 +457,62 @@ sort_index(const char *sort)
 }
 
 /*
+ * The facet counts for the current query and filters, each value with
+ * the link that adds it as a filter (facets already filtered show no
+ * values: the filter's chip or field is there instead).
+ */
+static void
+add_facets(struct mkt_req *r, struct json_object *v, struct json_object *fc,
+    const char *category, const char *provider, const char *sort, long per,
+    const char *q, const char *deflt, const struct facets *f)
+{
+	struct json_object	*out = json_object_new_object();
+	size_t			 i, k;
+
+	json_object_object_add(v, "facets", out);
+	if (fc == NULL)
+		return;
+	json_object_object_foreach(fc, name, values) {
+		struct json_object	*list = json_object_new_array();
+		struct facets		 more = *f;
+		bool			 is_provider = strcmp(name, "provider") == 0;
+
+		for (k = 0; k < NFACETS; k++)
+			if (strcmp(facet_names[k], name) == 0)
+				break;
+		if ((is_provider && provider != NULL) ||
+		    (!is_provider && (k == NFACETS || f->value[k] != NULL))) {
+			json_object_object_add(out, name, list);
+			continue;
+		}
+		for (i = 0; i < json_object_array_length(values); i++) {
+			struct json_object *e = json_object_array_get_idx(values,
+			    i), *o;
+			const char *val = json_object_get_string(
+			    json_object_object_get(e, "value"));
+
+			if (!is_provider) {
+				more.value[k] = val;
+				more.given[k] = true;
+			}
+			o = json_object_new_object();
+			json_object_object_add(o, "value",
+			    json_object_new_string(val));
+			if (json_object_object_get(e, "name") != NULL)
+				json_object_object_add(o, "name", json_object_get(
+				    json_object_object_get(e, "name")));
+			json_object_object_add(o, "count", json_object_get(
+			    json_object_object_get(e, "count")));
+			json_object_object_add(o, "link", page_link(r, 1, category,
+			    is_provider ? val : provider, sort, per, q, deflt,
+			    &more));
+			json_object_array_add(list, o);
+		}
+		json_object_object_add(out, name, list);
+	}
+}
+
+/*
  * GET /services, GET /api/v1/services
  * Query: page, per_page (≤ 100), category, provider, sort, q (search
  * words, websearch syntax, synonyms; sorted by relevance unless asked).
@@ -432,7 +543,7 @@ catalog_list(struct mkt_req *r)
 	int			 clearance, status;
 	size_t			 k;
 	struct json_object	*v, *services, *cats, *o, *paging, *links,
-				*filters, *sortlist;
+				*filters, *sortlist, *facets;
 	size_t			 len;
 	PGresult		*res;
 
@@ -468,7 +579,8 @@ catalog_list(struct mkt_req *r)
 			if (json_object_object_get_ex(c, "page", &pg2))
 				record_search(r, q, json_object_get_int64(
 				    json_object_object_get(pg2, "total_items")),
-				    clearance);
+				    explicit_filters(&f, mkt_param(r,
+				    "category")->s, provider), clearance);
 		}
 		return 200;
 	}
@@ -498,6 +610,7 @@ catalog_list(struct mkt_req *r)
 	total = mkt_db_int(res, 0, "total");
 	services = parse_json(r, mkt_db_val(res, 0, "services"));
 	cats = parse_json(r, mkt_db_val(res, 0, "categories"));
+	facets = parse_json(r, mkt_db_val(res, 0, "facets"));
 	if (services == NULL)
 		return mkt_fail(r, 500, "internal-error", NULL);
 
@@ -611,6 +724,7 @@ catalog_list(struct mkt_req *r)
 		json_object_array_add(sortlist, o);
 	}
 	json_object_object_add(v, "sorts", sortlist);
+	add_facets(r, v, facets, category, provider, sort, per, q, deflt, &f);
 
 	/* Few results: perhaps a typo.  The words are checked against the
 	 * catalog's vocabulary; the suggestion keeps every filter. */
@@ -632,7 +746,8 @@ catalog_list(struct mkt_req *r)
 		}
 	}
 	if (q != NULL)
-		record_search(r, q, total, clearance);
+		record_search(r, q, total, explicit_filters(&f,
+		    mkt_param(r, "category")->s, provider), clearance);
 	if (ttl > 0) {
 		const char *json = json_object_to_json_string_ext(v,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);

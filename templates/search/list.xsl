@@ -41,6 +41,7 @@
     </xsl:if>
 
     <xsl:apply-templates select="filters" mode="form"/>
+    <xsl:apply-templates select="facets[*/item]"/>
 
     <xsl:choose>
       <xsl:when test="services/item">
@@ -218,5 +219,40 @@
       <xsl:when test="kind = 'compliance'"><xsl:value-of select='mkt:tr("Compliance level")'/><xsl:text>: </xsl:text><xsl:value-of select="value"/></xsl:when>
       <xsl:otherwise><xsl:value-of select='mkt:tr("Tag")'/><xsl:text>: </xsl:text><xsl:value-of select="value"/></xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+  <!-- Facet counts for the current search: each value a link that adds it. -->
+  <xsl:template match="facets">
+    <nav class="card facets" aria-label='{mkt:tr("Refine")}'>
+      <xsl:for-each select="*[item]">
+        <div class="facet">
+          <h2 class="card-subhead">
+            <xsl:choose>
+              <xsl:when test="name() = 'provider'"><xsl:value-of select='mkt:tr("Provider")'/></xsl:when>
+              <xsl:when test="name() = 'tag'"><xsl:value-of select='mkt:tr("Tags")'/></xsl:when>
+              <xsl:when test="name() = 'compliance'"><xsl:value-of select='mkt:tr("Compliance level")'/></xsl:when>
+              <xsl:when test="name() = 'max_price'"><xsl:value-of select='mkt:tr("Input price at most")'/></xsl:when>
+              <xsl:otherwise><xsl:value-of select='mkt:tr("Context window at least")'/></xsl:otherwise>
+            </xsl:choose>
+          </h2>
+          <ul class="chips">
+            <xsl:for-each select="item">
+              <li class="chip">
+                <a href="{link}">
+                  <xsl:choose>
+                    <xsl:when test="normalize-space(name) != ''"><xsl:value-of select="name"/></xsl:when>
+                    <xsl:when test="name(..) = 'max_price'"><xsl:value-of select="value"/><xsl:text> / 1M</xsl:text></xsl:when>
+                    <xsl:when test="name(..) = 'min_context'"><xsl:call-template name="number"><xsl:with-param name="value" select="value"/></xsl:call-template></xsl:when>
+                    <xsl:otherwise><xsl:value-of select="value"/></xsl:otherwise>
+                  </xsl:choose>
+                  <xsl:text> (</xsl:text>
+                  <xsl:call-template name="number"><xsl:with-param name="value" select="count"/></xsl:call-template>
+                  <xsl:text>)</xsl:text>
+                </a>
+              </li>
+            </xsl:for-each>
+          </ul>
+        </div>
+      </xsl:for-each>
+    </nav>
   </xsl:template>
 </xsl:stylesheet>

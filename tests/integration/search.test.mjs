@@ -166,8 +166,12 @@ describe('typos, suggestions and demand', () => {
     await getJson(`/api/v1/services?q=${word}%20%20Model`);
     await getJson(`/api/v1/services?q=${word.toUpperCase()}%20model`);
     assert.equal(sql(`SELECT times || ' ' || results FROM search_misses WHERE query = '${word} model'`), '2 0');
-    await getJson('/api/v1/services?q=claude');
-    assert.equal(sql("SELECT count(*) FROM search_misses WHERE query = 'claude'"), '0');
+    await getJson('/api/v1/services?q=gpt');
+    assert.equal(sql("SELECT count(*) FROM search_misses WHERE query = 'gpt'"), '0');
+    // Few results because of a filter say nothing about the words.
+    const narrow = await getJson(`/api/v1/services?q=${word}x&tag=vision`);
+    assert.equal(narrow.page.total_items, 0);
+    assert.equal(sql(`SELECT count(*) FROM search_misses WHERE query = '${word}x'`), '0');
     assert.ok(Number(sql("SELECT count(*) FROM outbox WHERE event_type = 'search_performed'")) >= before + 3);
   });
 });
@@ -245,5 +249,27 @@ describe('ranking', () => {
     const s = after.services[moved];
     assert.ok(s.score.popularity > 0);
     assert.ok(s.score.performance !== 0.5, 'observed performance replaces the neutral 0.5');
+  });
+});
+
+describe('facet counts', () => {
+  it('counts providers, tags, compliance, prices and context sizes of the current search; each link narrows to its count', async () => {
+    const a = await getJson('/api/v1/services?q=claude&per_page=5');
+    for (const k of ['provider', 'tag', 'compliance', 'max_price', 'min_context']) {
+      assert.ok(Array.isArray(a.facets[k]) && a.facets[k].length > 0, k);
+    }
+    const total = a.page.total_items;
+    assert.equal(a.facets.compliance.reduce((n, x) => n + x.count, 0), total, 'compliance levels partition the results');
+    const prices = a.facets.max_price.map((x) => x.count);
+    assert.deepEqual([...prices].sort((x, y) => x - y), prices, 'price buckets are cumulative');
+    for (const k of ['provider', 'tag', 'max_price', 'min_context']) {
+      const first = a.facets[k][0];
+      assert.ok(first.count <= total);
+      const narrowed = await getJson(first.link);
+      assert.equal(narrowed.page.total_items, first.count, `${k}=${first.value}`);
+      if (k !== 'provider') assert.deepEqual(narrowed.facets[k], [], 'a filtered facet offers no more values');
+    }
+    const html = await get('/services?q=claude', { headers: { 'Accept-Language': 'en' } });
+    assert.match(html.text, /<nav class="card facets" aria-label="Refine">/);
   });
 });
