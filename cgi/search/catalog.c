@@ -281,7 +281,16 @@ static const struct mkt_sql q_list[] = {
 	"     'output_per_mtok', price_text(sv.output_price_per_mtok))"	\
 	"     ORDER BY sv.created_at DESC), '[]')"	\
 	"     FROM service_versions sv WHERE sv.service_id = s.id"	\
-	"       AND sv.status <> 'retired'))"	\
+	"       AND sv.status <> 'retired'),"	\
+	"  'sla', s.sla, 'compliance_level', s.compliance_level,"	\
+	"  'certifications', s.certifications,"	\
+	"  'data_residency', s.data_residency,"	\
+	"  'data_retention_days', s.data_retention_days,"	\
+	"  'training_use', s.training_use,"	\
+	"  'tiers', v.pricing_tiers,"	\
+	"  'subscription_monthly', price_text(v.subscription_price_monthly),"	\
+	"  'contract', (SELECT c.document FROM contracts c"	\
+	"     WHERE c.sha256 = v.contract_sha256))"	\
 	" FROM services s JOIN providers p ON p.id = s.provider_id"	\
 	" LEFT JOIN service_versions v ON v.id = s.current_version_id"	\
 	" WHERE " where							\
@@ -839,6 +848,50 @@ build_capabilities(struct mkt_req *r, struct json_object *s)
 }
 
 /*
+ * The contract's operations instead of the whole document (which has its
+ * own address), and how to call the service through the gateway with
+ * the OpenAI SDK people already use: base URL and model name.
+ */
+static void
+build_contract(struct mkt_req *r, struct json_object *s)
+{
+	struct json_object	*doc, *call;
+	const char		*host = mkt_req_header(r, "HTTP_HOST");
+	const char		*slug = json_object_get_string(
+	    json_object_object_get(s, "slug"));
+	const char		*base;
+
+	if (json_object_object_get_ex(s, "contract", &doc) && doc != NULL)
+		json_object_object_add(s, "operations",
+		    mkt_openapi_operations(doc));
+	json_object_object_del(s, "contract");
+	if (host == NULL || !mkt_header_value_ok(host) || strlen(host) > 255 ||
+	    strpbrk(host, " \"'<>\\") != NULL)
+		host = "marketplace.example";
+	base = mkt_arena_printf(r->arena, "%s://%s/v1",
+	    mkt_https(r) ? "https" : "http", host);
+	call = json_object_new_object();
+	json_object_object_add(call, "base_url", json_object_new_string(base));
+	json_object_object_add(call, "model", json_object_new_string(slug));
+	json_object_object_add(call, "curl", json_object_new_string(
+	    mkt_arena_printf(r->arena, "curl %s/chat/completions \\\n"
+	    "  -H \"Authorization: Bearer $MARKETPLACE_API_KEY\" \\\n"
+	    "  -H \"Content-Type: application/json\" \\\n"
+	    "  -d '{\"model\": \"%s\", \"messages\": "
+	    "[{\"role\": \"user\", \"content\": \"Hello\"}]}'",
+	    base, slug)));
+	json_object_object_add(call, "python", json_object_new_string(
+	    mkt_arena_printf(r->arena, "import os\n\nfrom openai import OpenAI\n\n"
+	    "client = OpenAI(base_url=\"%s\",\n"
+	    "                api_key=os.environ[\"MARKETPLACE_API_KEY\"])\n"
+	    "reply = client.chat.completions.create(\n"
+	    "    model=\"%s\",\n"
+	    "    messages=[{\"role\": \"user\", \"content\": \"Hello\"}])\n"
+	    "print(reply.choices[0].message.content)", base, slug)));
+	json_object_object_add(s, "how_to_call", call);
+}
+
+/*
  * GET /services/{id}, GET /api/v1/services/{id}
  * {id} is the service's slug or UUID.  200 with the service, its pricing
  * table and versions; 404 when no listed service has that id.
@@ -874,6 +927,7 @@ catalog_item(struct mkt_req *r)
 		json_object_object_add(s, "category", category_object(r, cat));
 	build_pricing(r, s);
 	build_capabilities(r, s);
+	build_contract(r, s);
 	if (json_object_object_get_ex(s, "mode", &mode) && mode != NULL)
 		json_object_object_add(s, "mode_label", json_object_new_string(
 		    mkt_mode_name(r, json_object_get_string(mode))));

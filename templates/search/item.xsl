@@ -197,6 +197,85 @@
         </div>
       </div>
     </xsl:if>
+
+    <div class="service-grid">
+      <section class="card" aria-labelledby="sla-h">
+        <h2 id="sla-h"><xsl:value-of select='mkt:tr("Service level and compliance")'/></h2>
+        <dl class="facts">
+          <div>
+            <dt><xsl:value-of select='mkt:tr("Availability")'/></dt>
+            <dd><xsl:choose>
+              <xsl:when test="normalize-space(sla/availability_pct) != ''"><xsl:value-of select="sla/availability_pct"/><xsl:text> %</xsl:text></xsl:when>
+              <xsl:otherwise><span class="none" title='{mkt:tr("not promised")}'>—</span></xsl:otherwise>
+            </xsl:choose></dd>
+          </div>
+          <div>
+            <dt><xsl:value-of select='mkt:tr("Maximum latency")'/></dt>
+            <dd><xsl:choose>
+              <xsl:when test="normalize-space(sla/max_latency_ms) != ''"><xsl:call-template name="number"><xsl:with-param name="value" select="sla/max_latency_ms"/></xsl:call-template><xsl:text> ms</xsl:text></xsl:when>
+              <xsl:otherwise><span class="none" title='{mkt:tr("not promised")}'>—</span></xsl:otherwise>
+            </xsl:choose></dd>
+          </div>
+          <div>
+            <dt><xsl:value-of select='mkt:tr("Compliance level")'/></dt>
+            <dd><span class="badge badge-compliance-{compliance_level}"><xsl:value-of select="compliance_level"/></span></dd>
+          </div>
+          <xsl:if test="certifications/item">
+            <div>
+              <dt><xsl:value-of select='mkt:tr("Certifications")'/></dt>
+              <dd><xsl:for-each select="certifications/item"><span class="chip"><xsl:value-of select="."/></span><xsl:text> </xsl:text></xsl:for-each></dd>
+            </div>
+          </xsl:if>
+          <xsl:if test="data_residency/item">
+            <div>
+              <dt><xsl:value-of select='mkt:tr("Data residency")'/></dt>
+              <dd><xsl:for-each select="data_residency/item"><xsl:value-of select="."/><xsl:if test="position() != last()">, </xsl:if></xsl:for-each></dd>
+            </div>
+          </xsl:if>
+          <div>
+            <dt><xsl:value-of select='mkt:tr("Trains on customer data")'/></dt>
+            <dd><xsl:choose>
+              <xsl:when test="training_use = 'true'"><xsl:value-of select='mkt:tr("yes")'/></xsl:when>
+              <xsl:otherwise><xsl:value-of select='mkt:tr("no")'/></xsl:otherwise>
+            </xsl:choose></dd>
+          </div>
+        </dl>
+      </section>
+
+      <section class="card" aria-labelledby="call-h">
+        <h2 id="call-h"><xsl:value-of select='mkt:tr("How to call it")'/></h2>
+        <p><xsl:value-of select='mkt:tr("Through the marketplace gateway, with an API key of a subscription, and the OpenAI SDK you already use:")'/></p>
+        <pre class="code"><code><xsl:value-of select="how_to_call/python"/></code></pre>
+        <details>
+          <summary><xsl:value-of select='mkt:tr("With curl")'/></summary>
+          <pre class="code"><code><xsl:value-of select="how_to_call/curl"/></code></pre>
+        </details>
+      </section>
+    </div>
+
+    <xsl:if test="operations/item">
+      <div class="table-wrap" role="region" aria-labelledby="ops-caption" tabindex="0">
+        <table class="data-table compact">
+          <caption id="ops-caption"><xsl:value-of select='mkt:tr("Operations of the contract")'/></caption>
+          <thead>
+            <tr>
+              <th scope="col"><xsl:value-of select='mkt:tr("Method")'/></th>
+              <th scope="col"><xsl:value-of select='mkt:tr("Path")'/></th>
+              <th scope="col"><xsl:value-of select='mkt:tr("Summary")'/></th>
+            </tr>
+          </thead>
+          <tbody>
+            <xsl:for-each select="operations/item">
+              <tr>
+                <td><code><xsl:value-of select="method"/></code></td>
+                <th scope="row"><code><xsl:value-of select="path"/></code></th>
+                <td><xsl:value-of select="summary"/><xsl:if test="deprecated = 'true'"><xsl:text> </xsl:text><span class="badge badge-deprecated"><xsl:value-of select='mkt:tr("deprecated")'/></span></xsl:if></td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
+      </div>
+    </xsl:if>
   </xsl:template>
 
   <!-- "128,000 tokens", or an em dash when unknown. -->

@@ -158,8 +158,23 @@ describe('the publishing pipeline', () => {
     assert.equal(html.status, 200);
     assert.ok(html.text.includes(body.name));
     // Listed in the catalog at once.
-    // An internal service: listed for people signed in.
-    assert.equal((await get(`/api/v1/services/${slug}`, { headers: { Cookie: `mkt_session=${prov.session}` } })).status, 200);
+    // An internal service: listed for people signed in, with what a
+    // buyer needs: the contract's operations, the SLA, compliance, and
+    // how to call it.
+    const item = await get(`/api/v1/services/${slug}`, { headers: { Cookie: `mkt_session=${prov.session}` } });
+    assert.equal(item.status, 200);
+    const svc = item.json().service;
+    assert.deepEqual(svc.operations.map((o) => `${o.method} ${o.path}`), ['POST /v1/chat/completions', 'GET /v1/models']);
+    assert.equal(svc.contract, undefined, 'the document itself has its own address');
+    assert.equal(svc.sla.max_latency_ms, 2000);
+    assert.deepEqual(svc.certifications, ['SOC2']);
+    assert.deepEqual(svc.data_residency, ['DE', 'FR']);
+    assert.equal(svc.how_to_call.model, slug);
+    assert.match(svc.how_to_call.python, /base_url="http:\/\/127\.0\.0\.1:\d+\/v1"/);
+    const itemHtml = await get(`/services/${slug}`, { headers: { Cookie: `mkt_session=${prov.session}`, 'Accept-Language': 'en' } });
+    assert.match(itemHtml.text, /How to call it/);
+    assert.match(itemHtml.text, /<code>\/v1\/chat\/completions<\/code>/);
+    assert.match(itemHtml.text, /2,000 ms/);
   });
 
   it('registers the service with the registry within seconds (worker, NOTIFY)', async () => {

@@ -59,6 +59,16 @@ describe('a service by slug', () => {
     }
   });
 
+  it('JSON: the contract\'s operations and how to call it through the gateway', () => {
+    // Demo services have a one-operation contract; published ones their own.
+    assert.ok(Array.isArray(item.operations) && item.operations.length >= 1, JSON.stringify(item.operations));
+    assert.equal(item.operations[0].method, 'POST');
+    assert.match(item.operations[0].path, /^\/v1\//);
+    assert.equal(item.how_to_call.model, item.slug);
+    assert.match(item.how_to_call.curl, /\/v1\/chat\/completions/);
+    assert.ok(item.sla.max_latency_ms > 0, 'every listed service promises a maximum latency');
+  });
+
   it('JSON: versions include 1.0.0', () => {
     assert.ok(Array.isArray(item.versions));
     assert.ok(item.versions.some((x) => x.version === '1.0.0'), JSON.stringify(item.versions));
