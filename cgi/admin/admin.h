@@ -44,4 +44,10 @@ extern const struct mkt_param policy_params[];
 int	policies_page(struct mkt_req *);
 int	policy_put(struct mkt_req *);
 
+/* reviews.c: moderation of the services' reviews */
+extern const struct mkt_param reviews_params[];
+int	reviews_page(struct mkt_req *);
+int	review_hide(struct mkt_req *);
+int	review_unhide(struct mkt_req *);
+
 #endif

@@ -82,6 +82,12 @@ static const struct mkt_route routes[] = {
 	  approvals_page, "admin/approvals", "admin", NULL },
 	{ MKT_POST, "/admin/approvals/{id}", MKT_FMT_BOTH, MKT_ROLE_ADMIN,
 	  approval_decide, NULL, "admin", approval_params },
+	{ MKT_GET, "/admin/reviews", MKT_FMT_BOTH, MKT_ROLE_ADMIN,
+	  reviews_page, "admin/reviews", "admin", reviews_params },
+	{ MKT_POST, "/admin/reviews/{id}/hide", MKT_FMT_BOTH, MKT_ROLE_ADMIN,
+	  review_hide, NULL, "admin", NULL },
+	{ MKT_POST, "/admin/reviews/{id}/unhide", MKT_FMT_BOTH, MKT_ROLE_ADMIN,
+	  review_unhide, NULL, "admin", NULL },
 	{ MKT_GET, "/health/admin", MKT_FMT_JSON, MKT_ROLE_ANON, mkt_health,
 	  NULL, NULL, NULL },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }

@@ -720,6 +720,11 @@ ctl_import(struct ctl *c, int argc, char **argv)
 			rc = 1;
 	}
 	if (rc == 0 && ctl_command(c, "COMMIT")) {
+		/* Fresh statistics, so that the planner's first searches
+		 * use the indexes rather than wait for autovacuum. */
+		if (!ctl_command(c, "ANALYZE services, service_versions, "
+		    "providers"))
+			rc = 1;
 		ctl_progress(c, "imported %zu services in %.1f s\n",
 		    seen.n - pl.refused, mkt_elapsed_ms(&t0) / 1000);
 		if (pl.refused > 0)

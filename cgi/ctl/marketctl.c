@@ -40,8 +40,10 @@ static const struct {
 	  "                          by each publication (--once: for cron)" },
 	{ "search-refresh", ctl_search_refresh,
 	  "search-refresh          rebuild the search vocabulary (typo\n"
-	  "                          correction, suggestions) and the usage\n"
-	  "                          figures search ranks by; hourly from cron" },
+	  "                          correction, suggestions), the usage\n"
+	  "                          figures, ratings and stored scores search\n"
+	  "                          ranks by, and the co-usage behind\n"
+	  "                          recommendations; hourly from cron" },
 	{ "audit-verify", ctl_audit_verify,
 	  "audit-verify [--checkpoint FILE [--public-key FILE]]\n"
 	  "                          recompute the audit hash chain; exit 1 and\n"
@@ -144,6 +146,12 @@ ctl_command(struct ctl *c, const char *sql)
 int
 ctl_search_refresh(struct ctl *c, int argc, char **argv)
 {
+	double		 w[MKT_SEARCH_WEIGHTS];
+	char		 text[MKT_SEARCH_WEIGHTS][16];
+	const char	*params[MKT_SEARCH_WEIGHTS];
+	PGresult	*res;
+	size_t		 i;
+
 	(void)argv;
 	if (argc != 1) {
 		fprintf(stderr, "usage: marketctl search-refresh\n");
@@ -169,7 +177,32 @@ ctl_search_refresh(struct ctl *c, int argc, char **argv)
 	    " GROUP BY service_id;"
 	    " COMMIT"))
 		return 1;
-	ctl_progress(c, "search vocabulary and usage figures refreshed\n");
+	/* Every service's Bayesian average with the catalog's current mean
+	 * (0011_reviews.sql); a review updates only its own service's. */
+	if (!ctl_command(c, "SELECT service_ratings_refresh()"))
+		return 1;
+	/* "Consumers who use this also use" (0012_recommendations.sql). */
+	if (!ctl_command(c, "SELECT search_refresh_co_usage()"))
+		return 1;
+	/* The configured weights, then the stored part of every
+	 * service's score (0010_search_scale.sql). */
+	mkt_search_weights(c->cfg, w);
+	for (i = 0; i < MKT_SEARCH_WEIGHTS; i++) {
+		snprintf(text[i], sizeof(text[i]), "%.3f", w[i]);
+		params[i] = text[i];
+	}
+	if ((res = ctl_exec(c, "UPDATE search_weights SET relevance = $1,"
+	    " popularity = $2, performance = $3, compliance = $4", 4,
+	    params)) == NULL)
+		return 1;
+	PQclear(res);
+	if ((res = ctl_exec(c, "SELECT search_refresh_ranks() AS n", 0,
+	    NULL)) == NULL)
+		return 1;
+	ctl_progress(c, "search vocabulary, usage figures, ratings and "
+	    "co-usage refreshed; %s ranking scores changed\n",
+	    PQgetvalue(res, 0, 0));
+	PQclear(res);
 	return 0;
 }
 

@@ -132,6 +132,12 @@ mkt_setting_long(const struct mkt_req *r, const char *key, long def,
 	return mkt_config_long(r->app->cfg, key, def, min, max);
 }
 
+const struct mkt_config *
+mkt_settings(const struct mkt_req *r)
+{
+	return r->app->cfg;
+}
+
 const char *
 mkt_setting(const struct mkt_req *r, const char *key, const char *def)
 {

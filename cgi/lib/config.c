@@ -180,3 +180,20 @@ mkt_config_bool(const struct mkt_config *c, const char *key, bool def)
 	    def ? "yes" : "no");
 	return def;
 }
+
+void
+mkt_search_weights(const struct mkt_config *cfg, double w[MKT_SEARCH_WEIGHTS])
+{
+	static const char *const keys[MKT_SEARCH_WEIGHTS] = {
+		"search_weight_relevance", "search_weight_popularity",
+		"search_weight_performance", "search_weight_compliance"
+	};
+	static const long defaults[MKT_SEARCH_WEIGHTS] = {
+		400, 200, 200, 200
+	};
+	size_t	 i;
+
+	for (i = 0; i < MKT_SEARCH_WEIGHTS; i++)
+		w[i] = (double)mkt_config_long(cfg, keys[i], defaults[i], 0,
+		    1000) / 1000.0;
+}

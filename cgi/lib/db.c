@@ -34,7 +34,12 @@ ensure_conn(struct mkt_req *r)
 		forget_prepared(w);
 		PQreset(w->pg);
 	} else {
-		snprintf(timeout, sizeof(timeout), "-c statement_timeout=%ld",
+		/* Custom plans always: the statements' optional filters
+		 * ("$5 IS NULL OR vector @@ query") only fold away, and
+		 * the full-text index is only usable, once the planner
+		 * sees the values; a generic plan scans everything. */
+		snprintf(timeout, sizeof(timeout), "-c statement_timeout=%ld "
+		    "-c plan_cache_mode=force_custom_plan",
 		    r->app->statement_timeout_ms);
 		vals[0] = r->app->database;
 		vals[1] = mkt_arena_printf(r->arena, "mkt-%s",

@@ -113,6 +113,12 @@ const char *mkt_config_str(const struct mkt_config *, const char *key,
 long	 mkt_config_long(const struct mkt_config *, const char *key,
 	    long def, long min, long max);
 bool	 mkt_config_bool(const struct mkt_config *, const char *key, bool def);
+/* The weights of search ranking (FR-002.2): relevance, popularity,
+ * performance, compliance, each in [0, 1], from search_weight_* (in
+ * thousandths) or the specification's 0.4, 0.2, 0.2, 0.2. */
+#define MKT_SEARCH_WEIGHTS	4
+void	 mkt_search_weights(const struct mkt_config *,
+	    double w[MKT_SEARCH_WEIGHTS]);
 const char *mkt_config_path_default(void);
 
 /* ---- logging: one JSON object per line ---- */
@@ -579,6 +585,8 @@ int	 mkt_not_yet(struct mkt_req *);
 int	 mkt_main(int argc, char **argv, const struct mkt_program *);
 long	 mkt_setting_long(const struct mkt_req *, const char *key, long def,
 	    long min, long max);
+/* The configuration of a program, for the library's readers of it. */
+const struct mkt_config *mkt_settings(const struct mkt_req *);
 const char *mkt_setting(const struct mkt_req *, const char *key,
 	    const char *def);
 int	 mkt_health(struct mkt_req *);

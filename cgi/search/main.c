@@ -16,6 +16,13 @@ static const struct mkt_route routes[] = {
 	  catalog_suggest, "search/suggest", "services", suggest_params },
 	{ MKT_GET, "/services/{id}", MKT_FMT_BOTH, MKT_ROLE_ANON,
 	  catalog_item, "search/item", "services", NULL },
+	{ MKT_GET, "/services/{id}/reviews", MKT_FMT_BOTH, MKT_ROLE_ANON,
+	  reviews_list, "search/reviews", "services", reviews_list_params },
+	/* A refused form shows the service page again (reviews.c). */
+	{ MKT_POST, "/services/{id}/reviews", MKT_FMT_BOTH, MKT_ROLE_USER,
+	  reviews_post, "search/item", "services", NULL },
+	{ MKT_POST, "/services/{id}/reviews/{review}/reply", MKT_FMT_BOTH,
+	  MKT_ROLE_USER, reviews_reply, "search/item", "services", NULL },
 	{ MKT_GET, "/health/search", MKT_FMT_JSON, MKT_ROLE_ANON, mkt_health,
 	  NULL, NULL, NULL },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }

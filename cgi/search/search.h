@@ -7,7 +7,23 @@ int	catalog_item(struct mkt_req *);
 
 int	catalog_suggest(struct mkt_req *);
 
+/* recommend.c */
+void	recommend_for_service(struct mkt_req *, struct json_object *service);
+void	recommend_for_reader(struct mkt_req *, struct json_object *list,
+	    const char *except);
+
+/* catalog.c, shared with list.c */
+struct json_object *catalog_category(struct mkt_req *, struct json_object *);
+struct json_object *catalog_parse_json(struct mkt_req *, const char *);
+
 extern const struct mkt_param catalog_list_params[];
 extern const struct mkt_param suggest_params[];
+
+/* reviews.c: reviews and ratings (0011_reviews.sql) */
+extern const struct mkt_param reviews_list_params[];
+int	reviews_list(struct mkt_req *);
+int	reviews_post(struct mkt_req *);
+int	reviews_reply(struct mkt_req *);
+void	reviews_add_to_item(struct mkt_req *, struct json_object *service);
 
 #endif

@@ -22,6 +22,7 @@
         <li><a href="/admin/audit"><xsl:value-of select='mkt:tr("Audit log")'/></a></li>
         <li><a href="/admin/approvals"><xsl:value-of select='mkt:tr("Approvals")'/></a></li>
         <li><a href="/admin/policies"><xsl:value-of select='mkt:tr("Policies")'/></a></li>
+        <li><a href="/admin/reviews"><xsl:value-of select='mkt:tr("Reviews")'/></a></li>
       </ul>
     </nav>
     <xsl:apply-templates select="overview"/>

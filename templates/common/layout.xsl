@@ -463,4 +463,34 @@
     </li>
   </xsl:template>
 
+  <!-- Recommendations (FR-002.4): lists of services, each with a title
+       ("Consumers who use this also use", "Popular in …", "Based on the
+       services you use"), as links. -->
+  <xsl:template match="recommendations">
+    <section class="card recommendations" aria-labelledby="recommendations-h">
+      <h2 id="recommendations-h"><xsl:value-of select='mkt:tr("Recommended")'/></h2>
+      <xsl:for-each select="item">
+        <div class="recommendation-list" data-kind="{kind}">
+          <h3 class="card-subhead"><xsl:value-of select="title"/></h3>
+          <ul>
+            <xsl:for-each select="items/item">
+              <li>
+                <a href="{link}"><xsl:value-of select="name"/></a>
+                <span class="muted">
+                  <xsl:text> · </xsl:text>
+                  <xsl:value-of select="provider"/>
+                  <xsl:if test="number(consumers) &gt; 0">
+                    <xsl:text> · </xsl:text>
+                    <xsl:call-template name="number"><xsl:with-param name="value" select="consumers"/></xsl:call-template>
+                    <xsl:text> </xsl:text>
+                    <xsl:value-of select='mkt:tr("shared consumers")'/>
+                  </xsl:if>
+                </span>
+              </li>
+            </xsl:for-each>
+          </ul>
+        </div>
+      </xsl:for-each>
+    </section>
+  </xsl:template>
 </xsl:stylesheet>

@@ -1,5 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- item.xsl: the service page (facts, pricing, capabilities, versions) -->
+<!-- item.xsl: the service page (facts, pricing, capabilities, versions, reviews) -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:mkt="urn:llm-marketplace:xslt"
@@ -276,6 +276,351 @@
         </table>
       </div>
     </xsl:if>
+
+    <xsl:call-template name="reviews"/>
+    <xsl:apply-templates select="recommendations[item]"/>
+  </xsl:template>
+
+  <!-- ===== Reviews and ratings (cgi/search/reviews.c) ===== -->
+
+  <!-- The rating, the first page of reviews with the provider's replies, and the review form. -->
+  <xsl:template name="reviews">
+    <xsl:variable name="form" select="review_form"/>
+    <section class="card reviews" id="reviews" aria-labelledby="reviews-h">
+      <h2 id="reviews-h"><xsl:value-of select='mkt:tr("Reviews")'/></h2>
+      <xsl:if test="normalize-space(review_notice) != ''">
+        <p class="callout callout-attention" role="status"><xsl:value-of select="review_notice"/></p>
+      </xsl:if>
+      <xsl:call-template name="rating-summary"><xsl:with-param name="rating" select="rating"/></xsl:call-template>
+
+      <xsl:if test="reviews/item">
+        <ol class="approval-queue review-list">
+          <xsl:apply-templates select="reviews/item" mode="review">
+            <xsl:with-param name="slug" select="slug"/>
+            <xsl:with-param name="provider" select="provider/name"/>
+            <xsl:with-param name="can-reply" select="can_reply = 'true'"/>
+            <xsl:with-param name="form" select="$form"/>
+          </xsl:apply-templates>
+        </ol>
+        <xsl:if test="number(reviews_total) &gt; count(reviews/item)">
+          <p>
+            <a href="{links/reviews}?page=2">
+              <xsl:value-of select='mkt:tr("More reviews")'/>
+              <xsl:value-of select="concat(' (', reviews_total, ')')"/>
+            </a>
+          </p>
+        </xsl:if>
+      </xsl:if>
+
+      <xsl:choose>
+        <xsl:when test="can_review = 'true'">
+          <xsl:call-template name="review-form"><xsl:with-param name="form" select="$form[target = 'review']"/></xsl:call-template>
+        </xsl:when>
+        <xsl:when test="review_state = 'sign-in'">
+          <p>
+            <a href="/login?next=/services/{slug}"><xsl:value-of select='mkt:tr("Sign in to review this service")'/></a>
+          </p>
+        </xsl:when>
+        <xsl:when test="review_state = 'own-organisation'">
+          <p class="muted"><xsl:value-of select='mkt:tr("Your organisation provides this service, so you cannot review it.")'/></p>
+        </xsl:when>
+        <xsl:when test="review_state = 'use-first'">
+          <p class="muted"><xsl:value-of select='mkt:tr("You can review this service once you have used it.")'/></p>
+        </xsl:when>
+      </xsl:choose>
+    </section>
+  </xsl:template>
+
+  <!-- "★★★★★ 4.8 · 12 reviews" and what the number means; "No reviews yet" without reviews. -->
+  <xsl:template name="rating-summary">
+    <xsl:param name="rating"/>
+    <xsl:choose>
+      <xsl:when test="number($rating/reviews) &gt; 0">
+        <p class="rating-summary">
+          <xsl:call-template name="stars"><xsl:with-param name="value" select="$rating/bayesian"/></xsl:call-template>
+          <xsl:text> </xsl:text>
+          <strong class="rating-value"><xsl:call-template name="rating-number"><xsl:with-param name="value" select="$rating/bayesian"/></xsl:call-template></strong>
+          <span class="sep" aria-hidden="true"> · </span>
+          <span class="rating-count">
+            <xsl:call-template name="number"><xsl:with-param name="value" select="$rating/reviews"/></xsl:call-template>
+            <xsl:text> </xsl:text>
+            <xsl:choose>
+              <xsl:when test="number($rating/reviews) = 1"><xsl:value-of select='mkt:tr("review")'/></xsl:when>
+              <xsl:otherwise><xsl:value-of select='mkt:tr("reviews")'/></xsl:otherwise>
+            </xsl:choose>
+          </span>
+        </p>
+        <p class="field-hint">
+          <xsl:value-of select='mkt:tr("A weighted average: until a service has many reviews, it counts as if it had ten more of the catalog’s average.")'/>
+          <xsl:text> </xsl:text>
+          <xsl:value-of select='mkt:tr("Plain average")'/>
+          <xsl:text>: </xsl:text>
+          <xsl:call-template name="rating-number"><xsl:with-param name="value" select="$rating/average"/></xsl:call-template>
+        </p>
+      </xsl:when>
+      <xsl:otherwise>
+        <p class="muted"><xsl:value-of select='mkt:tr("No reviews yet.")'/></p>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A rating such as 4.8 (4,8 in German), one decimal. -->
+  <xsl:template name="rating-number">
+    <xsl:param name="value"/>
+    <xsl:choose>
+      <xsl:when test="string(number($value)) = 'NaN'"><xsl:call-template name="none"/></xsl:when>
+      <xsl:when test="$lang = 'de'"><xsl:value-of select="format-number($value, '0,0', 'de')"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="format-number($value, '0.0')"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Stars as text (the value rounded to whole stars), read out as "4.8 out of 5 stars". -->
+  <xsl:template name="stars">
+    <xsl:param name="value"/>
+    <xsl:variable name="n" select="round(number($value))"/>
+    <xsl:variable name="label">
+      <xsl:call-template name="rating-number"><xsl:with-param name="value" select="$value"/></xsl:call-template>
+      <xsl:text> </xsl:text>
+      <xsl:value-of select='mkt:tr("out of 5 stars")'/>
+    </xsl:variable>
+    <span class="stars" role="img" aria-label="{$label}" title="{$label}">
+      <xsl:value-of select="substring('★★★★★', 1, $n)"/>
+      <xsl:value-of select="substring('☆☆☆☆☆', 1, 5 - $n)"/>
+    </span>
+  </xsl:template>
+
+  <!-- Text with its line breaks kept. -->
+  <xsl:template name="lines">
+    <xsl:param name="text"/>
+    <xsl:choose>
+      <xsl:when test="contains($text, '&#10;')">
+        <xsl:value-of select="substring-before($text, '&#10;')"/>
+        <br/>
+        <xsl:call-template name="lines"><xsl:with-param name="text" select="substring-after($text, '&#10;')"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$text"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- One review: stars, title, author and date, the text, the provider's reply and its form. -->
+  <xsl:template match="item" mode="review">
+    <xsl:param name="slug"/>
+    <xsl:param name="provider"/>
+    <xsl:param name="can-reply" select="false()"/>
+    <xsl:param name="form"/>
+    <li class="review" id="review-{id}">
+      <article aria-labelledby="review-{id}-h">
+        <header>
+          <h3 id="review-{id}-h">
+            <xsl:call-template name="stars"><xsl:with-param name="value" select="rating"/></xsl:call-template>
+            <xsl:text> </xsl:text>
+            <xsl:choose>
+              <xsl:when test="normalize-space(title) != ''"><xsl:value-of select="title"/></xsl:when>
+              <xsl:otherwise><span class="visually-hidden"><xsl:value-of select='mkt:tr("Review")'/></span></xsl:otherwise>
+            </xsl:choose>
+          </h3>
+          <p class="muted">
+            <xsl:value-of select="author"/>
+            <span class="sep" aria-hidden="true"> · </span>
+            <xsl:call-template name="date"><xsl:with-param name="value" select="created_at"/></xsl:call-template>
+            <xsl:if test="edited = 'true'">
+              <xsl:text> </xsl:text>
+              <xsl:value-of select='mkt:tr("(edited)")'/>
+            </xsl:if>
+            <xsl:if test="mine = 'true'">
+              <xsl:text> </xsl:text>
+              <span class="badge"><xsl:value-of select='mkt:tr("Your review")'/></span>
+            </xsl:if>
+          </p>
+        </header>
+        <xsl:if test="hidden = 'true'">
+          <p class="alert alert-error">
+            <xsl:value-of select='mkt:tr("Hidden by a moderator")'/>
+            <xsl:text>: </xsl:text>
+            <xsl:value-of select="moderation/reason"/>
+          </p>
+        </xsl:if>
+        <p class="review-body">
+          <xsl:call-template name="lines"><xsl:with-param name="text" select="string(body)"/></xsl:call-template>
+        </p>
+        <xsl:if test="reply/body">
+          <div class="review-reply alert">
+            <p>
+              <strong>
+                <xsl:value-of select='mkt:tr("Reply from the provider")'/>
+                <xsl:if test="normalize-space($provider) != ''"><xsl:value-of select="concat(' ', $provider)"/></xsl:if>
+              </strong>
+              <span class="sep" aria-hidden="true"> · </span>
+              <xsl:call-template name="date"><xsl:with-param name="value" select="reply/replied_at"/></xsl:call-template>
+            </p>
+            <p><xsl:call-template name="lines"><xsl:with-param name="text" select="string(reply/body)"/></xsl:call-template></p>
+          </div>
+        </xsl:if>
+        <xsl:if test="$can-reply and hidden != 'true'">
+          <xsl:call-template name="reply-form">
+            <xsl:with-param name="slug" select="$slug"/>
+            <xsl:with-param name="form" select="$form[target = 'reply' and review = current()/id]"/>
+          </xsl:call-template>
+        </xsl:if>
+      </article>
+    </li>
+  </xsl:template>
+
+  <!-- The provider's answer to one review (a new one, or a change). -->
+  <xsl:template name="reply-form">
+    <xsl:param name="slug"/>
+    <xsl:param name="form"/>
+    <xsl:variable name="fid" select="concat('reply-', id)"/>
+    <xsl:variable name="bad" select="$form/errors/item[name = 'body']"/>
+    <details>
+      <xsl:if test="$form">
+        <xsl:attribute name="open">open</xsl:attribute>
+      </xsl:if>
+      <summary>
+        <xsl:choose>
+          <xsl:when test="reply/body"><xsl:value-of select='mkt:tr("Change the reply")'/></xsl:when>
+          <xsl:otherwise><xsl:value-of select='mkt:tr("Reply")'/></xsl:otherwise>
+        </xsl:choose>
+      </summary>
+      <form method="post" action="/services/{$slug}/reviews/{id}/reply" class="publish-form">
+        <input type="hidden" name="csrf" value="{/page/meta/csrf}"/>
+        <div class="field">
+          <xsl:if test="$bad"><xsl:attribute name="class">field field-invalid</xsl:attribute></xsl:if>
+          <label for="{$fid}"><xsl:value-of select='mkt:tr("Your reply")'/></label>
+          <textarea id="{$fid}" name="body" rows="4" maxlength="4000" required="required">
+            <xsl:if test="$bad">
+              <xsl:attribute name="aria-invalid">true</xsl:attribute>
+              <xsl:attribute name="aria-describedby"><xsl:value-of select="concat($fid, '-e')"/></xsl:attribute>
+            </xsl:if>
+            <xsl:choose>
+              <xsl:when test="$form"><xsl:value-of select="$form/values/body"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="reply/body"/></xsl:otherwise>
+            </xsl:choose>
+          </textarea>
+          <xsl:if test="$bad">
+            <p class="field-error" id="{$fid}-e"><xsl:value-of select="$bad/reason"/></p>
+          </xsl:if>
+        </div>
+        <div class="form-actions">
+          <button type="submit" class="button"><xsl:value-of select='mkt:tr("Publish the reply")'/></button>
+        </div>
+      </form>
+    </details>
+  </xsl:template>
+
+  <!-- Write or change one's own review: stars, an optional title, the text. -->
+  <xsl:template name="review-form">
+    <xsl:param name="form"/>
+    <xsl:variable name="mine" select="my_review[id]"/>
+    <xsl:variable name="errors" select="$form/errors/item"/>
+    <xsl:variable name="rating">
+      <xsl:choose>
+        <xsl:when test="$form"><xsl:value-of select="$form/values/rating"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$mine/rating"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <form method="post" action="/services/{slug}/reviews" class="publish-form" id="review-form" aria-labelledby="review-form-h">
+      <h3 id="review-form-h">
+        <xsl:choose>
+          <xsl:when test="$mine"><xsl:value-of select='mkt:tr("Change your review")'/></xsl:when>
+          <xsl:otherwise><xsl:value-of select='mkt:tr("Write a review")'/></xsl:otherwise>
+        </xsl:choose>
+      </h3>
+      <xsl:if test="$mine/hidden = 'true'">
+        <p class="alert alert-error">
+          <xsl:value-of select='mkt:tr("A moderator hid your review")'/>
+          <xsl:text>: </xsl:text>
+          <xsl:value-of select="$mine/moderation/reason"/>
+        </p>
+      </xsl:if>
+      <xsl:if test="$errors">
+        <div class="alert alert-error error-summary" role="alert" aria-labelledby="review-errors-h">
+          <h2 id="review-errors-h"><xsl:value-of select='mkt:tr("The review was not saved")'/></h2>
+          <ul class="error-list">
+            <xsl:for-each select="$errors">
+              <li>
+                <a href="#review-{name}">
+                  <xsl:choose>
+                    <xsl:when test="name = 'rating'"><xsl:value-of select='mkt:tr("Rating")'/></xsl:when>
+                    <xsl:when test="name = 'title'"><xsl:value-of select='mkt:tr("Title")'/></xsl:when>
+                    <xsl:otherwise><xsl:value-of select='mkt:tr("Your review")'/></xsl:otherwise>
+                  </xsl:choose>
+                </a>
+                <xsl:text>: </xsl:text>
+                <xsl:value-of select="reason"/>
+              </li>
+            </xsl:for-each>
+          </ul>
+        </div>
+      </xsl:if>
+      <input type="hidden" name="csrf" value="{/page/meta/csrf}"/>
+      <fieldset id="review-rating" class="form-subsection">
+        <xsl:if test="$errors[name = 'rating']">
+          <xsl:attribute name="aria-invalid">true</xsl:attribute>
+        </xsl:if>
+        <legend><xsl:value-of select='mkt:tr("Rating")'/></legend>
+        <xsl:call-template name="star-choice"><xsl:with-param name="n" select="5"/><xsl:with-param name="current" select="$rating"/></xsl:call-template>
+        <xsl:call-template name="star-choice"><xsl:with-param name="n" select="4"/><xsl:with-param name="current" select="$rating"/></xsl:call-template>
+        <xsl:call-template name="star-choice"><xsl:with-param name="n" select="3"/><xsl:with-param name="current" select="$rating"/></xsl:call-template>
+        <xsl:call-template name="star-choice"><xsl:with-param name="n" select="2"/><xsl:with-param name="current" select="$rating"/></xsl:call-template>
+        <xsl:call-template name="star-choice"><xsl:with-param name="n" select="1"/><xsl:with-param name="current" select="$rating"/></xsl:call-template>
+      </fieldset>
+      <div class="field">
+        <xsl:if test="$errors[name = 'title']"><xsl:attribute name="class">field field-invalid</xsl:attribute></xsl:if>
+        <label for="review-title"><xsl:value-of select='mkt:tr("Title")'/><xsl:text> </xsl:text><xsl:value-of select='mkt:tr("(optional)")'/></label>
+        <input type="text" id="review-title" name="title" maxlength="120">
+          <xsl:attribute name="value">
+            <xsl:choose>
+              <xsl:when test="$form"><xsl:value-of select="$form/values/title"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="$mine/title"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:attribute>
+        </input>
+        <xsl:for-each select="$errors[name = 'title']"><p class="field-error"><xsl:value-of select="reason"/></p></xsl:for-each>
+      </div>
+      <div class="field">
+        <xsl:if test="$errors[name = 'body']"><xsl:attribute name="class">field field-invalid</xsl:attribute></xsl:if>
+        <label for="review-body"><xsl:value-of select='mkt:tr("Your review")'/></label>
+        <textarea id="review-body" name="body" rows="6" maxlength="4000" required="required" aria-describedby="review-body-h">
+          <xsl:choose>
+            <xsl:when test="$form"><xsl:value-of select="$form/values/body"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$mine/body"/></xsl:otherwise>
+          </xsl:choose>
+        </textarea>
+        <xsl:for-each select="$errors[name = 'body']"><p class="field-error"><xsl:value-of select="reason"/></p></xsl:for-each>
+        <p class="field-hint" id="review-body-h"><xsl:value-of select='mkt:tr("What did you use it for, and how well did it work? At most 4,000 characters.")'/></p>
+      </div>
+      <div class="form-actions">
+        <button type="submit" class="button button-primary">
+          <xsl:choose>
+            <xsl:when test="$mine"><xsl:value-of select='mkt:tr("Save your review")'/></xsl:when>
+            <xsl:otherwise><xsl:value-of select='mkt:tr("Publish your review")'/></xsl:otherwise>
+          </xsl:choose>
+        </button>
+      </div>
+    </form>
+  </xsl:template>
+
+  <!-- One radio button of the rating: "5 stars". -->
+  <xsl:template name="star-choice">
+    <xsl:param name="n"/>
+    <xsl:param name="current"/>
+    <label class="check">
+      <input type="radio" name="rating" value="{$n}" required="required">
+        <xsl:if test="string($current) = string($n)">
+          <xsl:attribute name="checked">checked</xsl:attribute>
+        </xsl:if>
+      </input>
+      <xsl:text> </xsl:text>
+      <span aria-hidden="true"><xsl:value-of select="substring('★★★★★', 1, $n)"/></span>
+      <xsl:text> </xsl:text>
+      <xsl:value-of select="$n"/>
+      <xsl:text> </xsl:text>
+      <xsl:choose>
+        <xsl:when test="$n = 1"><xsl:value-of select='mkt:tr("star")'/></xsl:when>
+        <xsl:otherwise><xsl:value-of select='mkt:tr("stars")'/></xsl:otherwise>
+      </xsl:choose>
+    </label>
   </xsl:template>
 
   <!-- "128,000 tokens", or an em dash when unknown. -->

@@ -24,6 +24,10 @@
           <xsl:text> </xsl:text>
           <xsl:value-of select='mkt:tr("of")'/>
           <xsl:text> </xsl:text>
+          <xsl:if test="page/estimated = 'true'">
+            <xsl:value-of select='mkt:tr("about")'/>
+            <xsl:text> </xsl:text>
+          </xsl:if>
           <strong><xsl:call-template name="number"><xsl:with-param name="value" select="page/total_items"/></xsl:call-template></strong>
           <xsl:text> </xsl:text>
           <xsl:value-of select='mkt:tr("services")'/>
@@ -73,6 +77,7 @@
     </xsl:choose>
 
     <xsl:call-template name="pager"/>
+    <xsl:apply-templates select="recommendations[item]"/>
   </xsl:template>
 
   <!-- The filter form: plain GET, works without JavaScript. -->
@@ -115,10 +120,13 @@
       <xsl:if test="normalize-space(provider) != ''">
         <input type="hidden" name="provider" value="{provider}"/>
       </xsl:if>
+      <xsl:for-each select="../applied/item">
+        <input type="hidden" name="{kind}" value="{value}"/>
+      </xsl:for-each>
       <div class="field field-submit">
         <button type="submit" class="button button-primary"><xsl:value-of select='mkt:tr("Apply")'/></button>
       </div>
-      <xsl:if test="normalize-space(provider) != '' or normalize-space(q) != '' or ../understood/item">
+      <xsl:if test="normalize-space(provider) != '' or normalize-space(q) != '' or ../understood/item or ../applied/item">
         <p class="active-filters">
           <xsl:if test="normalize-space(q) != ''">
             <span class="chip chip-filter">
@@ -139,6 +147,16 @@
                   </span>
                 </a>
               </xsl:if>
+            </span>
+          </xsl:for-each>
+          <xsl:for-each select="../applied/item">
+            <span class="chip chip-filter">
+              <xsl:call-template name="understood-label"/>
+              <xsl:text> </xsl:text>
+              <a class="chip-remove" href="{remove}">
+                <span aria-hidden="true">×</span>
+                <span class="visually-hidden"><xsl:value-of select='mkt:tr("Remove this filter")'/></span>
+              </a>
             </span>
           </xsl:for-each>
           <xsl:if test="normalize-space(provider) != ''">
@@ -217,6 +235,9 @@
       <xsl:when test="kind = 'residency'"><xsl:value-of select='mkt:tr("Data residency")'/><xsl:text>: </xsl:text><xsl:value-of select="value"/></xsl:when>
       <xsl:when test="kind = 'certification'"><xsl:value-of select='mkt:tr("Certification")'/><xsl:text>: </xsl:text><xsl:value-of select="value"/></xsl:when>
       <xsl:when test="kind = 'compliance'"><xsl:value-of select='mkt:tr("Compliance level")'/><xsl:text>: </xsl:text><xsl:value-of select="value"/></xsl:when>
+      <xsl:when test="kind = 'min_rating'"><xsl:value-of select='mkt:tr("Rating at least")'/><xsl:text> </xsl:text><xsl:value-of select="value"/><xsl:text> ★</xsl:text></xsl:when>
+      <xsl:when test="kind = 'max_latency'"><xsl:value-of select='mkt:tr("Promised latency at most")'/><xsl:text> </xsl:text><xsl:call-template name="number"><xsl:with-param name="value" select="value"/></xsl:call-template><xsl:text> ms</xsl:text></xsl:when>
+      <xsl:when test="kind = 'status'"><xsl:value-of select='mkt:tr("Status")'/><xsl:text>: </xsl:text><xsl:call-template name="badge-status"><xsl:with-param name="status" select="value"/></xsl:call-template></xsl:when>
       <xsl:otherwise><xsl:value-of select='mkt:tr("Tag")'/><xsl:text>: </xsl:text><xsl:value-of select="value"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -231,6 +252,11 @@
               <xsl:when test="name() = 'tag'"><xsl:value-of select='mkt:tr("Tags")'/></xsl:when>
               <xsl:when test="name() = 'compliance'"><xsl:value-of select='mkt:tr("Compliance level")'/></xsl:when>
               <xsl:when test="name() = 'max_price'"><xsl:value-of select='mkt:tr("Input price at most")'/></xsl:when>
+              <xsl:when test="name() = 'certification'"><xsl:value-of select='mkt:tr("Certification")'/></xsl:when>
+              <xsl:when test="name() = 'residency'"><xsl:value-of select='mkt:tr("Data residency")'/></xsl:when>
+              <xsl:when test="name() = 'max_latency'"><xsl:value-of select='mkt:tr("Promised latency at most")'/></xsl:when>
+              <xsl:when test="name() = 'status'"><xsl:value-of select='mkt:tr("Status")'/></xsl:when>
+              <xsl:when test="name() = 'min_rating'"><xsl:value-of select='mkt:tr("Rating at least")'/></xsl:when>
               <xsl:otherwise><xsl:value-of select='mkt:tr("Context window at least")'/></xsl:otherwise>
             </xsl:choose>
           </h2>
@@ -242,9 +268,14 @@
                     <xsl:when test="normalize-space(name) != ''"><xsl:value-of select="name"/></xsl:when>
                     <xsl:when test="name(..) = 'max_price'"><xsl:value-of select="value"/><xsl:text> / 1M</xsl:text></xsl:when>
                     <xsl:when test="name(..) = 'min_context'"><xsl:call-template name="number"><xsl:with-param name="value" select="value"/></xsl:call-template></xsl:when>
+                    <xsl:when test="name(..) = 'min_rating'"><xsl:value-of select="value"/><xsl:text> ★</xsl:text></xsl:when>
+                    <xsl:when test="name(..) = 'max_latency'"><xsl:call-template name="number"><xsl:with-param name="value" select="value"/></xsl:call-template><xsl:text> ms</xsl:text></xsl:when>
+                    <xsl:when test="name(..) = 'status' and value = 'active'"><xsl:value-of select='mkt:tr("Active")'/></xsl:when>
+                    <xsl:when test="name(..) = 'status' and value = 'deprecated'"><xsl:value-of select='mkt:tr("Deprecated")'/></xsl:when>
                     <xsl:otherwise><xsl:value-of select="value"/></xsl:otherwise>
                   </xsl:choose>
                   <xsl:text> (</xsl:text>
+                  <xsl:if test="/data/page/estimated = 'true'">~</xsl:if>
                   <xsl:call-template name="number"><xsl:with-param name="value" select="count"/></xsl:call-template>
                   <xsl:text>)</xsl:text>
                 </a>

@@ -273,3 +273,87 @@ describe('facet counts', () => {
     assert.match(html.text, /<nav class="card facets" aria-label="Refine">/);
   });
 });
+
+describe('more facets, and the filters of the query string', () => {
+  it('counts certifications, residency, promised latency and status; status partitions the results', async () => {
+    const a = await getJson('/api/v1/services?per_page=5');
+    for (const k of ['certification', 'residency', 'max_latency', 'status']) {
+      assert.ok(Array.isArray(a.facets[k]), k);
+    }
+    const total = a.page.total_items;
+    assert.equal(a.page.estimated, false, 'the demo catalog is counted exactly');
+    assert.equal(a.facets.status.reduce((n, x) => n + x.count, 0), total, 'active + deprecated = all');
+    assert.deepEqual(a.facets.status.map((x) => x.value).sort(), ['active', 'deprecated']);
+    const lat = a.facets.max_latency[0];
+    assert.ok(lat && lat.count > 0, JSON.stringify(a.facets.max_latency));
+    const narrowed = await getJson(lat.link);
+    assert.equal(narrowed.page.total_items, lat.count);
+    assert.equal(Number(sql(`SELECT count(*) FROM services s WHERE s.status IN ('active', 'deprecated')
+      AND s.compliance_level = 'public' AND jsonb_typeof(s.sla->'max_latency_ms') = 'number'
+      AND (s.sla->>'max_latency_ms')::numeric <= ${Number(lat.value)}`)), lat.count,
+    'the count is the services promising at most that latency');
+    const dep = await getJson('/api/v1/services?status=deprecated&per_page=100');
+    assert.ok(dep.services.length > 0);
+    for (const s of dep.services) assert.equal(s.status, 'deprecated', s.slug);
+    assertProblem(await get('/api/v1/services?status=retired'), 400, 'invalid-parameter');
+    assertProblem(await get('/api/v1/services?max_latency=fast'), 400, 'invalid-parameter');
+  });
+
+  it('shows each filter of the query string as a chip with its own way back, and keeps it in the form', async () => {
+    const r = await get('/services?q=claude&tag=vision&max_latency=30000', { headers: { 'Accept-Language': 'en' } });
+    assert.equal(r.status, 200);
+    const html = decodeEntities(r.text);
+    assert.match(html, /Tag: vision <a class="chip-remove" href="\/services\?page=1&q=claude&max_latency=30000">/);
+    assert.match(html, /Promised latency at most 30,000 ms <a class="chip-remove" href="\/services\?page=1&q=claude&tag=vision">/);
+    assert.match(html, /<input type="hidden" name="tag" value="vision"\/?>/);
+    assert.match(html, /<input type="hidden" name="max_latency" value="30000"\/?>/);
+  });
+});
+
+// The catalog as a large one sees it: the search program run as a CGI
+// with search_exact_max lowered to 50, so that the demo catalog's searches
+// take the path of a million services (estimated counts, capped ranking).
+const PREFIX = process.env.MKT_PREFIX;
+function largeCatalogSearch(query, accept = 'application/json') {
+  const env = {
+    MKT_CONFIG: `${PREFIX}/etc/llm-marketplace/marketplace.conf`, MKT_SEARCH_EXACT_MAX: '50',
+    MKT_CATALOG_CACHE_TTL: '0', REQUEST_METHOD: 'GET', REQUEST_URI: `/api/v1/services?${query}`,
+    QUERY_STRING: query, HTTP_ACCEPT: accept, HTTP_ACCEPT_LANGUAGE: 'en', REMOTE_ADDR: '127.0.0.1', HTTP_HOST: '127.0.0.1',
+  };
+  if (accept !== 'application/json') env.REQUEST_URI = `/services?${query}`;
+  const out = execFileSync(`${PREFIX}/libexec/llm-marketplace/mkt-search`, [], { env: { ...process.env, ...env } }).toString();
+  const at = out.indexOf('\r\n\r\n');
+  assert.match(out, /^Status: 200/, out.slice(0, 300));
+  return out.slice(at + 4);
+}
+
+describe('searches matching more than can be counted exactly', () => {
+  it('estimates the total and the facet counts, and says so', { skip: !PREFIX && 'MKT_PREFIX is not set' }, () => {
+    const j = JSON.parse(largeCatalogSearch('q=claude&per_page=20'));
+    const exact = Number(sql(`SELECT count(*) FROM services s WHERE s.status IN ('active', 'deprecated')
+      AND s.compliance_level = 'public' AND s.search_vector @@ search_query('claude')`));
+    assert.ok(exact > 50, `${exact} matches`);
+    assert.equal(j.page.estimated, true);
+    assert.ok(j.page.total_items >= 51, `${j.page.total_items}`);
+    assert.ok(j.page.total_items > exact / 3 && j.page.total_items < exact * 3, `estimate ${j.page.total_items} vs ${exact}`);
+    assert.equal(j.services.length, 20);
+    const html = decodeEntities(largeCatalogSearch('q=claude', 'text/html'));
+    assert.match(html, /of about <strong>[\d,]+<\/strong> services/);
+  });
+
+  it('ranks the candidates as the exact, uncapped blended ranking does', { skip: !PREFIX && 'MKT_PREFIX is not set' }, () => {
+    const queries = ['chat', 'gpt', 'claude', 'llama', 'image', 'claude sonnet', 'mistral', 'gpt 4o', 'gemini',
+      'flash', 'turbo', 'preview', 'meta', 'instruct', 'mini'];
+    let same = 0, all = 0;
+    for (const q of queries) {
+      const j = JSON.parse(largeCatalogSearch(`q=${encodeURIComponent(q)}&per_page=20`));
+      assert.equal(j.text_query, q, 'the words stay text');
+      const exact = sql(`SELECT string_agg(id::text, ' ') FROM search_rank_exact('${q}', 0, 20)`).split(' ');
+      const ids = j.services.map((s) => s.id);
+      all += ids.length;
+      same += ids.filter((id) => exact.includes(id)).length;
+    }
+    assert.ok(all >= 200, `${all} results`);
+    assert.ok(same / all >= 0.95, `${same} of ${all} of the top 20s agree with the exact ranking`);
+  });
+});

@@ -1,0 +1,904 @@
+/* list.c: the catalog list and search (one handler for HTML and JSON):
+ * words and filters, facet counts, the blended ranking, paging */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <libpq-fe.h>
+
+#include "market.h"
+#include "search.h"
+
+static const char *const levels[] = { "public", "internal",
+	"confidential", NULL };
+static const char *const listed[] = { "active", "deprecated", NULL };
+static const char *const sorts[] = { "name", "price", "context",
+	"relevance", NULL };
+static const char *const sort_labels[] = {
+	N_("Name"), N_("Price (input)"), N_("Context window"), N_("Relevance")
+};
+
+const struct mkt_param catalog_list_params[] = {
+	{ "page",	MKT_P_INT,  1, 100000, NULL },
+	{ "per_page",	MKT_P_INT,  1, 100, NULL },
+	{ "category",	MKT_P_SLUG, 0, 64, NULL },
+	{ "provider",	MKT_P_SLUG, 0, 64, NULL },
+	{ "sort",	MKT_P_ENUM, 0, 0, sorts },
+	{ "q",		MKT_P_TEXT, 0, 200, NULL },
+	{ "max_price",	MKT_P_TEXT, 0, 20, NULL },
+	{ "min_context", MKT_P_INT, 1, 100000000, NULL },
+	{ "residency",	MKT_P_TEXT, 0, 2, NULL },
+	{ "certification", MKT_P_TEXT, 0, 32, NULL },
+	{ "compliance",	MKT_P_ENUM, 0, 0, levels },
+	{ "tag",	MKT_P_SLUG, 0, 40, NULL },
+	{ "max_latency", MKT_P_INT, 1, 600000, NULL },
+	{ "status",	MKT_P_ENUM, 0, 0, listed },
+	{ "min_rating",	MKT_P_TEXT, 0, 4, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
+/*
+ * The facet filters beyond category and provider, in the order of the
+ * statements' parameters $6…$14 and named as in the query string and as
+ * the kinds of mkt_nlquery_parse().
+ */
+#define NFACETS	9
+static const char *const facet_names[NFACETS] = {
+	"max_price", "min_context", "residency", "certification",
+	"compliance", "tag", "max_latency", "status", "min_rating"
+};
+
+struct facets {
+	const char	*value[NFACETS];	/* NULL: not filtered */
+	bool		 given[NFACETS];	/* by the query string */
+};
+
+/*
+ * How a search is answered, whatever the size of the catalog:
+ *
+ *  1. q_counts takes the matching services, at most EXACT_MAX + 1 of
+ *     them (search_exact_max, 5000), and counts them by category and
+ *     facet.  Up to EXACT_MAX matches every count is exact; beyond,
+ *     the planner's estimate of
+ *     the match set (q_estimate) gives the total, the counts are those
+ *     of the sample scaled to it, and the page says "about".
+ *  2. q_page[sort] returns the page.  Sorted by relevance with more
+ *     than EXACT_MAX matches, q_capped scores only the candidates
+ *     (search_candidates of each kind, 200; 0010_search_scale.sql)
+ *     instead of every match.
+ *
+ * Every statement shares the parameters $1…$14:
+ *   $1 category, $2 provider, $3 clearance (mkt_clearance()), $4 the
+ *   reader's organisation, $5 the search words as a tsquery (q_words),
+ *   $6…$14 the facets;
+ * q_counts adds $15 the size of its sample (EXACT_MAX + 1); the pages
+ * add $15 limit, $16 offset, $17…$20 the weights of
+ * relevance, popularity, performance, compliance, and q_capped $21 the
+ * number of candidates per kind.
+ */
+#define SORT_RELEVANCE	3	/* sorts[] */
+#define NPARAMS		21	/* the most a statement takes */
+
+/* Listed, visible (0007_visibility.sql), matching the words (0008) and
+ * the facet filters, given or read from the words (nlquery.c). */
+#define LISTED_WHERE							\
+	" s.status IN ('active', 'deprecated')"				\
+	" AND ($2::text IS NULL OR p.slug = $2)"			\
+	" AND service_visible(s.compliance_level, $3::int,"		\
+	"   p.organization_id, $4::uuid)"				\
+	" AND ($5::tsquery IS NULL OR s.search_vector @@ $5::tsquery)"	\
+	" AND ($6::numeric IS NULL"					\
+	"   OR v.input_price_per_mtok <= $6::numeric)"			\
+	" AND ($7::int IS NULL OR v.context_window >= $7::int)"		\
+	" AND ($8::text IS NULL"					\
+	"   OR residency_matches(s.data_residency, $8))"		\
+	" AND ($9::text IS NULL OR upper($9) = ANY("			\
+	"   SELECT upper(c) FROM unnest(s.certifications) c))"		\
+	" AND ($10::text IS NULL OR s.compliance_level = $10)"		\
+	" AND ($11::text IS NULL OR $11 = ANY(s.tags))"			\
+	" AND ($12::int IS NULL OR (jsonb_typeof(s.sla->'max_latency_ms')" \
+	"   = 'number' AND (s.sla->>'max_latency_ms')::numeric <= $12::int))" \
+	" AND ($13::text IS NULL OR s.status = $13)"			\
+	" AND ($14::numeric IS NULL OR sr.bayesian >= $14::numeric)"
+#define IN_CATEGORY	" AND ($1::text IS NULL OR s.category = $1)"
+#define MATCHES_FROM							\
+	" services s JOIN providers p ON p.id = s.provider_id"		\
+	" LEFT JOIN service_versions v ON v.id = s.current_version_id"	\
+	" LEFT JOIN service_ratings sr ON sr.service_id = s.id"
+
+/* A facet counted over the sample m: the 12 commonest values of a
+ * column or of an array column's elements. */
+#define TOP_VALUES(expr, from)						\
+	"(SELECT coalesce(json_agg(x ORDER BY x.count DESC, x.value),"	\
+	"   '[]') FROM (SELECT " expr " AS value, count(*) AS count"	\
+	"   FROM " from " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12) x)"
+/* A threshold facet: how many of m are within each bound. */
+#define BOUNDS(cmp, values, cast)					\
+	"(SELECT coalesce(json_agg(x ORDER BY x.value::" cast "), '[]')" \
+	"   FROM (SELECT b.value, count(*) AS count FROM m"		\
+	"   JOIN (VALUES " values ") b (value) ON " cmp			\
+	"   GROUP BY b.value) x)"
+
+static const struct mkt_sql q_counts = { "catalog_counts", 15,
+	"WITH m AS MATERIALIZED (SELECT s.category, s.tags,"
+	"   s.compliance_level, s.certifications, s.data_residency,"
+	"   s.status, p.slug AS provider, p.name AS provider_name,"
+	"   v.input_price_per_mtok AS price, v.context_window AS context,"
+	"   sr.bayesian AS rating,"
+	"   CASE WHEN jsonb_typeof(s.sla->'max_latency_ms') = 'number'"
+	"     THEN (s.sla->>'max_latency_ms')::numeric END AS latency"
+	"  FROM" MATCHES_FROM " WHERE" LISTED_WHERE IN_CATEGORY
+	"  LIMIT $15),"
+	/* Every category, for the category list: m itself unless one
+	 * category is chosen. */
+	" a AS MATERIALIZED (SELECT s.category FROM" MATCHES_FROM
+	"  WHERE $1::text IS NOT NULL AND" LISTED_WHERE
+	"  LIMIT $15)"
+	" SELECT (SELECT count(*) FROM m) AS matched,"
+	" (SELECT count(*) FROM a) AS matched_all,"
+	" (SELECT json_agg(json_build_object('slug', c.slug,"
+	"    'count', coalesce(k.n, 0)) ORDER BY c.position)"
+	"  FROM categories c LEFT JOIN (SELECT category, count(*) AS n"
+	"    FROM (SELECT category FROM m WHERE $1::text IS NULL"
+	"          UNION ALL SELECT category FROM a) x"
+	"    GROUP BY category) k ON k.category = c.slug) AS categories,"
+	" json_build_object("
+	"  'provider', (SELECT coalesce(json_agg(x ORDER BY x.count DESC,"
+	"     x.name), '[]') FROM (SELECT provider AS value,"
+	"     provider_name AS name, count(*) AS count FROM m"
+	"     GROUP BY 1, 2 ORDER BY 3 DESC, 2 LIMIT 12) x),"
+	"  'tag', " TOP_VALUES("t", "m CROSS JOIN LATERAL unnest(m.tags) t") ","
+	"  'compliance', " TOP_VALUES("compliance_level", "m") ","
+	"  'certification', " TOP_VALUES("upper(c)",
+	    "m CROSS JOIN LATERAL unnest(m.certifications) c") ","
+	"  'residency', (SELECT coalesce(json_agg(x ORDER BY x.count DESC,"
+	"     x.value), '[]') FROM (SELECT value, count(*) AS count FROM"
+	"     (SELECT r AS value FROM m CROSS JOIN LATERAL"
+	"       unnest(m.data_residency) r"
+	"      UNION ALL SELECT 'EU' FROM m"
+	"       WHERE residency_matches(m.data_residency, 'EU')"
+	"         AND NOT 'EU' = ANY(m.data_residency)) y"
+	"     GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12) x),"
+	"  'max_price', " BOUNDS("m.price <= b.value::numeric",
+	    "('0.1'), ('1'), ('5'), ('20')", "numeric") ","
+	"  'min_context', " BOUNDS("m.context >= b.value::int",
+	    "('32000'), ('128000'), ('200000'), ('1000000')", "int") ","
+	"  'max_latency', " BOUNDS("m.latency <= b.value::int",
+	    "('1000'), ('2000'), ('5000'), ('30000')", "int") ","
+	"  'status', " TOP_VALUES("status", "m") ","
+	"  'min_rating', " BOUNDS("m.rating >= b.value::numeric",
+	    "('3'), ('4'), ('4.5')", "numeric") ") AS facets" };
+
+/* The planner's estimate of the match set, when it is too large to
+ * count: the total shown as "about N". */
+static const struct mkt_sql q_estimate = { "catalog_estimate", 14,
+	"EXPLAIN (FORMAT JSON) SELECT 1 FROM" MATCHES_FROM
+	" WHERE" LISTED_WHERE IN_CATEGORY };
+
+/* The blended score of FR-002.2, weights from the configuration. */
+#define SCORE								\
+	"($17::float8 * r.rel + $18::float8 * s.rank_popularity"	\
+	" + $19::float8 * s.rank_performance"				\
+	" + $20::float8 * s.rank_compliance)"
+/* One row of the page, its relevance computed only when it is shown
+ * or sorted by. */
+#define PAGE_COLUMNS							\
+	" s.id, s.slug, s.name, s.description, s.category, s.tags,"	\
+	" s.status, p.slug AS provider_slug, p.name AS provider_name,"	\
+	" p.verified, v.version, v.currency, v.input_price_per_mtok,"	\
+	" v.output_price_per_mtok, v.context_window, v.max_output_tokens," \
+	" r.rel, s.rank_popularity AS pop, s.rank_performance AS perf,"	\
+	" s.rank_compliance AS comp, " SCORE " AS score"
+#define PAGE_FROM							\
+	" FROM" MATCHES_FROM						\
+	" CROSS JOIN LATERAL (SELECT CASE WHEN $5::tsquery IS NULL"	\
+	"   THEN 0 ELSE ts_rank_cd(s.search_vector, $5::tsquery, 32)"	\
+	"   END::float8 AS rel) r"
+/* The page as JSON, in the order of the inner query. */
+#define PAGE_SQL(inner)							\
+	"SELECT coalesce(json_agg(json_build_object("			\
+	"   'id', id, 'slug', slug, 'name', name,"			\
+	"   'description', description, 'category', category,"		\
+	"   'tags', tags, 'status', status, 'version', version,"	\
+	"   'provider', json_build_object('slug', provider_slug,"	\
+	"      'name', provider_name, 'verified', verified),"		\
+	"   'pricing', json_build_object('currency', currency,"		\
+	"      'input_per_mtok', price_text(input_price_per_mtok),"	\
+	"      'output_per_mtok', price_text(output_price_per_mtok)),"	\
+	"   'context_window', context_window,"				\
+	"   'max_output_tokens', max_output_tokens,"			\
+	"   'score', CASE WHEN $5::tsquery IS NOT NULL THEN"		\
+	"     json_build_object('relevance', round(rel::numeric, 3),"	\
+	"      'popularity', round(pop::numeric, 3),"			\
+	"      'performance', round(perf::numeric, 3),"		\
+	"      'compliance', round(comp::numeric, 3),"			\
+	"      'total', round(score::numeric, 3)) END)"			\
+	"   ORDER BY n), '[]') AS services"				\
+	" FROM (SELECT o.*, row_number() OVER () AS n FROM (" inner ") o) x"
+#define EXACT_PAGE(order)						\
+	PAGE_SQL("SELECT" PAGE_COLUMNS PAGE_FROM " WHERE" LISTED_WHERE	\
+	    IN_CATEGORY " ORDER BY " order " LIMIT $15 OFFSET $16")
+
+static const struct mkt_sql q_page[] = {
+	{ "catalog_page_name", 20, EXACT_PAGE("s.name, s.id") },
+	{ "catalog_page_price", 20,
+	  EXACT_PAGE("v.input_price_per_mtok NULLS LAST, s.name, s.id") },
+	{ "catalog_page_context", 20,
+	  EXACT_PAGE("v.context_window DESC NULLS LAST, s.name, s.id") },
+	{ "catalog_page_relevance", 20,
+	  EXACT_PAGE("score DESC, s.name, s.id") },
+};
+
+/* Relevance over a large match set: the $21 best by the stored score
+ * among all matches and among those matching by name, then the page of
+ * those by the blended score. */
+static const struct mkt_sql q_capped = { "catalog_page_capped", 21,
+	PAGE_SQL("SELECT" PAGE_COLUMNS PAGE_FROM
+	" WHERE s.id IN ((SELECT s.id FROM" MATCHES_FROM
+	"   WHERE" LISTED_WHERE IN_CATEGORY
+	"   ORDER BY s.rank_static DESC, s.name, s.id LIMIT $21)"
+	"  UNION (SELECT s.id FROM" MATCHES_FROM
+	"   WHERE" LISTED_WHERE IN_CATEGORY
+	"     AND s.name_vector @@ $5::tsquery"
+	"   ORDER BY s.rank_static DESC, s.name, s.id LIMIT $21))"
+	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16") };
+
+static const struct mkt_sql q_did_you_mean = { "catalog_did_you_mean", 1,
+	"SELECT search_did_you_mean($1) AS suggestion" };
+
+/* Every search goes to the outbox (search_performed, for the analytics
+ * hub); one that found fewer than three services is also counted in
+ * search_misses: demand the catalog does not meet.  No person's id. */
+static const struct mkt_sql q_record = { "catalog_record_search", 4,
+	"WITH miss AS ("
+	"  INSERT INTO search_misses (query, results)"
+	"  SELECT $1, $2::integer WHERE $2::integer < 3"
+	"    AND NOT $4::boolean"
+	"  ON CONFLICT (query) DO UPDATE SET times = search_misses.times + 1,"
+	"    results = EXCLUDED.results, last_at = now())"
+	" INSERT INTO outbox (destination, event_type, aggregate_type, payload)"
+	" VALUES ('analytics', 'search_performed', 'search',"
+	"  json_build_object('query', $1, 'results', $2::integer,"
+	"    'filtered', $4::boolean, 'clearance', $3::integer))" };
+
+/* Did the query string narrow the search beyond its words? */
+static bool
+explicit_filters(const struct facets *f, const char *category,
+    const char *provider)
+{
+	size_t	 i;
+
+	for (i = 0; i < NFACETS; i++)
+		if (f->given[i])
+			return true;
+	return category != NULL || provider != NULL;
+}
+
+/* A search narrowed by filters of the query string: its few results
+ * say nothing about demand for its words, so it is an event, not a
+ * miss. */
+static void
+record_search(struct mkt_req *r, const char *q, int64_t results,
+    bool filtered, int clearance)
+{
+	struct mkt_buf	 norm;
+	const char	*params[4], *p;
+	char		 n[24], c[4];
+
+	/* Lower case, single spaces: one row for "Claude  Sonet" and
+	 * "claude sonet". */
+	mkt_buf_init(&norm);
+	for (p = mkt_skip_ws(q); *p != '\0'; p++) {
+		if (*p == ' ' || *p == '\t') {
+			if (norm.len > 0 && norm.ptr[norm.len - 1] != ' ')
+				mkt_buf_putc(&norm, ' ');
+		} else
+			mkt_buf_putc(&norm, (*p >= 'A' && *p <= 'Z') ?
+			    (char)(*p - 'A' + 'a') : *p);
+	}
+	while (norm.len > 0 && norm.ptr[norm.len - 1] == ' ')
+		norm.ptr[--norm.len] = '\0';
+	snprintf(n, sizeof(n), "%lld", (long long)results);
+	snprintf(c, sizeof(c), "%d", clearance);
+	params[0] = norm.len > 0 ? norm.ptr : NULL;
+	params[1] = n;
+	params[2] = c;
+	params[3] = filtered ? "true" : "false";
+	/* A lost record is not worth failing the search for. */
+	if (params[0] != NULL && mkt_db_exec(r, &q_record, params) == NULL)
+		mkt_log_warn(r, "could not record the search");
+	mkt_buf_free(&norm);
+}
+
+/* The words as a tsquery (websearch syntax, synonyms: 0008_search.sql),
+ * passed to the statements as a value: a function call there would run
+ * for every row the planner does not find through the index.  NULL when
+ * only stop words ("the", "a") are left: no text condition at all,
+ * rather than a query that matches nothing. */
+static const struct mkt_sql q_words = { "catalog_query_words", 1,
+	"SELECT CASE WHEN numnode(t) > 0 THEN t::text END AS query"
+	" FROM search_query($1) t" };
+
+/* Builds "?page=N&category=…" style links keeping the current filters
+ * (those read from the words travel in q). */
+static struct json_object *
+page_link(struct mkt_req *r, long page, const char *category,
+    const char *provider, const char *sort, long per_page, const char *q,
+    const char *default_sort, const struct facets *f)
+{
+	struct mkt_buf	 b;
+	struct json_object *o;
+	size_t		 i;
+
+	mkt_buf_init(&b);
+	mkt_buf_printf(&b, "%s?page=%ld", r->api ? "/api/v1/services" :
+	    "/services", page);
+	if (per_page != 20)
+		mkt_buf_printf(&b, "&per_page=%ld", per_page);
+	if (category != NULL)
+		mkt_buf_printf(&b, "&category=%s", category);
+	if (provider != NULL)
+		mkt_buf_printf(&b, "&provider=%s", provider);
+	if (q != NULL) {
+		mkt_buf_puts(&b, "&q=");
+		mkt_esc_url(&b, q);
+	}
+	for (i = 0; i < NFACETS; i++)
+		if (f->given[i]) {
+			mkt_buf_printf(&b, "&%s=", facet_names[i]);
+			mkt_esc_url(&b, f->value[i]);
+		}
+	if (strcmp(sort, default_sort) != 0)
+		mkt_buf_printf(&b, "&sort=%s", sort);
+	o = json_object_new_string(b.ptr);
+	mkt_buf_free(&b);
+	return o;
+}
+
+/* A price filter: a non-negative decimal, at most six decimals. */
+static bool
+price_ok(const char *s)
+{
+	size_t	 i = 0, d = 0, f = 0;
+
+	while (s[i] >= '0' && s[i] <= '9' && d < 12) {
+		i++;
+		d++;
+	}
+	if (d == 0)
+		return false;
+	if (s[i] == '.')
+		for (i++; s[i] >= '0' && s[i] <= '9' && f < 6; i++)
+			f++;
+	return s[i] == '\0' && (s[i - 1] != '.');
+}
+
+/*
+ * The filters of the query string, checked; then those the words of q
+ * name (mkt_nlquery_parse), where the query string left the facet free.
+ * *text: what q leaves for the full-text search (NULL: nothing).  The
+ * filters read from the words are added to 'read' for the page's chips.
+ * 0, or 400 for a malformed filter.
+ */
+static int
+read_facets(struct mkt_req *r, const char *q, struct facets *f,
+    const char **text, const char **category, struct json_object *read)
+{
+	struct mkt_nlquery	 nl;
+	size_t			 i, k;
+	const char		*v;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < NFACETS; i++) {
+		const struct mkt_pval *p = mkt_param(r, facet_names[i]);
+
+		if (!p->present)
+			continue;
+		f->value[i] = p->s;
+		f->given[i] = true;
+	}
+	if ((v = f->value[0]) != NULL && !price_ok(v))
+		return mkt_fail(r, 400, "invalid-parameter", mkt_tr(r,
+		    "max_price must be a number such as 1 or 0.50"));
+	if ((v = f->value[8]) != NULL && (!price_ok(v) || strtod(v, NULL) < 1 ||
+	    strtod(v, NULL) > 5))
+		return mkt_fail(r, 400, "invalid-parameter", mkt_tr(r,
+		    "min_rating must be a number from 1 to 5, such as 4.5"));
+	if ((v = f->value[2]) != NULL) {
+		/* "de" means DE: country codes are upper case. */
+		char *up = mkt_arena_strdup(r->arena, v);
+
+		for (i = 0; up[i] != '\0'; i++)
+			if (up[i] >= 'a' && up[i] <= 'z')
+				up[i] = (char)(up[i] - 'a' + 'A');
+		f->value[2] = v = up;
+	}
+	if ((v = f->value[2]) != NULL && (strlen(v) != 2 ||
+	    !((v[0] >= 'A' && v[0] <= 'Z') && (v[1] >= 'A' && v[1] <= 'Z'))))
+		return mkt_fail(r, 400, "invalid-parameter", mkt_tr(r,
+		    "residency must be a two-letter country code, or EU"));
+	for (v = f->value[3]; v != NULL && *v != '\0'; v++)
+		if (!((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') ||
+		    (*v >= '0' && *v <= '9') || *v == '-'))
+			return mkt_fail(r, 400, "invalid-parameter", mkt_tr(r,
+			    "certification must be letters, digits and -"));
+	*text = q;
+	if (q == NULL)
+		return 0;
+	mkt_nlquery_parse(r->arena, q, &nl);
+	*text = *nl.text != '\0' ? nl.text : NULL;
+	for (k = 0; k < nl.nfilters; k++) {
+		const struct mkt_nlfilter *nf = &nl.filters[k];
+		struct json_object *chip;
+
+		if (strcmp(nf->kind, "category") == 0) {
+			if (*category != NULL)
+				continue;
+			*category = nf->value;
+		} else {
+			for (i = 0; i < NFACETS; i++)
+				if (strcmp(nf->kind, facet_names[i]) == 0)
+					break;
+			if (i == NFACETS || f->value[i] != NULL)
+				continue;
+			f->value[i] = nf->value;
+		}
+		chip = json_object_new_object();
+		json_object_object_add(chip, "kind",
+		    json_object_new_string(nf->kind));
+		json_object_object_add(chip, "value",
+		    json_object_new_string(nf->value));
+		json_object_object_add(chip, "phrase",
+		    json_object_new_string(nf->phrase));
+		json_object_array_add(read, chip);
+	}
+	return 0;
+}
+
+/* The planner's estimate of the match set's size; -1 on error. */
+static long
+estimate(struct mkt_req *r, const char *const *params)
+{
+	struct json_object	*plan, *rows;
+	PGresult		*res;
+
+	if ((res = mkt_db_exec(r, &q_estimate, params)) == NULL)
+		return -1;
+	plan = PQntuples(res) == 1 && PQnfields(res) == 1 ?
+	    catalog_parse_json(r, PQgetvalue(res, 0, 0)) : NULL;
+	if (plan == NULL || !json_object_is_type(plan, json_type_array) ||
+	    !json_object_object_get_ex(json_object_object_get(
+	    json_object_array_get_idx(plan, 0), "Plan"), "Plan Rows", &rows))
+		return -1;
+	return (long)json_object_get_double(rows);
+}
+
+/* The counts of a sample, scaled to the estimated whole. */
+static void
+scale_list(struct json_object *list, double factor)
+{
+	size_t	 i;
+
+	for (i = 0; list != NULL && i < json_object_array_length(list); i++) {
+		struct json_object *e = json_object_array_get_idx(list, i);
+		int64_t n = json_object_get_int64(
+		    json_object_object_get(e, "count"));
+
+		json_object_object_add(e, "count", json_object_new_int64(
+		    (int64_t)((double)n * factor + 0.5)));
+	}
+}
+
+static void
+scale_counts(struct json_object *facets, double factor)
+{
+	if (facets == NULL)
+		return;
+	json_object_object_foreach(facets, name, list) {
+		(void)name;
+		scale_list(list, factor);
+	}
+}
+
+/*
+ * The category list of a large match set: the sample's counts scaled to
+ * the estimate of every category's matches (the total itself when no
+ * category is chosen).  0, or -1 on a database error.
+ */
+static int
+scale_categories(struct mkt_req *r, struct json_object *cats,
+    const char *const *params, long matched_all, long total)
+{
+	const char	*all[NPARAMS];
+	long		 whole = total;
+
+	if (params[0] != NULL) {
+		memcpy(all, params, sizeof(all));
+		all[0] = NULL;
+		if ((whole = estimate(r, all)) < 0)
+			return -1;
+	}
+	if (whole < matched_all)
+		whole = matched_all;
+	scale_list(cats, (double)whole / (double)matched_all);
+	return 0;
+}
+
+static long
+sort_index(const char *sort)
+{
+	long	 i;
+
+	for (i = 0; sorts[i] != NULL; i++)
+		if (strcmp(sorts[i], sort) == 0)
+			return i;
+	return 0;
+}
+
+/*
+ * The facet counts for the current query and filters, each value with
+ * the link that adds it as a filter (facets already filtered show no
+ * values: the filter's chip or field is there instead).
+ */
+static void
+add_facets(struct mkt_req *r, struct json_object *v, struct json_object *fc,
+    const char *category, const char *provider, const char *sort, long per,
+    const char *q, const char *deflt, const struct facets *f)
+{
+	struct json_object	*out = json_object_new_object();
+	size_t			 i, k;
+
+	json_object_object_add(v, "facets", out);
+	if (fc == NULL)
+		return;
+	json_object_object_foreach(fc, name, values) {
+		struct json_object	*list = json_object_new_array();
+		struct facets		 more = *f;
+		bool			 is_provider = strcmp(name, "provider") == 0;
+
+		for (k = 0; k < NFACETS; k++)
+			if (strcmp(facet_names[k], name) == 0)
+				break;
+		if ((is_provider && provider != NULL) ||
+		    (!is_provider && (k == NFACETS || f->value[k] != NULL))) {
+			json_object_object_add(out, name, list);
+			continue;
+		}
+		for (i = 0; i < json_object_array_length(values); i++) {
+			struct json_object *e = json_object_array_get_idx(values,
+			    i), *o;
+			const char *val = json_object_get_string(
+			    json_object_object_get(e, "value"));
+
+			if (!is_provider) {
+				more.value[k] = val;
+				more.given[k] = true;
+			}
+			o = json_object_new_object();
+			json_object_object_add(o, "value",
+			    json_object_new_string(val));
+			if (json_object_object_get(e, "name") != NULL)
+				json_object_object_add(o, "name", json_object_get(
+				    json_object_object_get(e, "name")));
+			json_object_object_add(o, "count", json_object_get(
+			    json_object_object_get(e, "count")));
+			json_object_object_add(o, "link", page_link(r, 1, category,
+			    is_provider ? val : provider, sort, per, q, deflt,
+			    &more));
+			json_object_array_add(list, o);
+		}
+		json_object_object_add(out, name, list);
+	}
+}
+
+/*
+ * GET /services, GET /api/v1/services
+ * Query: page, per_page (≤ 100), category, provider, sort, q (search
+ * words, websearch syntax, synonyms; sorted by relevance unless asked).
+ * 200 with the page of services, paging facts and links; 400 when a
+ * parameter is invalid (by the route's table); 503 without the database.
+ * Pages past the end answer 200 with no services (stable paging).
+ */
+int
+catalog_list(struct mkt_req *r)
+{
+	const struct mkt_pval	*pg = mkt_param(r, "page");
+	const struct mkt_pval	*pp = mkt_param(r, "per_page");
+	const char		*category = mkt_param(r, "category")->s;
+	const char		*text;
+	struct facets		 f;
+	struct json_object	*read;
+	struct mkt_buf		 fk;
+	const char		*provider = mkt_param(r, "provider")->s;
+	const char		*q = mkt_param(r, "q")->s;
+	const char		*deflt = q != NULL ? "relevance" : "name";
+	const char		*sort = mkt_param(r, "sort")->present ?
+	    mkt_param(r, "sort")->s : deflt;
+	long			 page = pg->present ? (long)pg->i : 1;
+	long			 per = pp->present ? (long)pp->i : 20;
+	long			 total, matched, matched_all, pages, ttl, i, n, si;
+	char			 limit[24], offset[24], level[4], *key,
+				 candidates[24], sample[24];
+	long			 exact_max, cand;
+	const char		*params[NPARAMS], *cached, *org;
+	bool			 estimated = false, capped;
+	double			 weights[MKT_SEARCH_WEIGHTS];
+	int			 clearance, status;
+	size_t			 k;
+	struct json_object	*v, *services, *cats, *o, *paging, *links,
+				*filters, *sortlist, *facets, *applied, *recs;
+	size_t			 len;
+	PGresult		*res;
+
+	snprintf(limit, sizeof(limit), "%ld", per);
+	snprintf(offset, sizeof(offset), "%ld", (page - 1) * per);
+	exact_max = mkt_setting_long(r, "search_exact_max", 5000, 10, 1000000);
+	snprintf(sample, sizeof(sample), "%ld", exact_max + 1);
+	/* Candidates of a capped ranking: enough for the page asked. */
+	cand = mkt_setting_long(r, "search_candidates", 200, 20, 100000);
+	snprintf(candidates, sizeof(candidates), "%ld",
+	    (page - 1) * per + per > cand ? (page - 1) * per + per : cand);
+	si = sort_index(sort);
+	read = mkt_json_own(r, json_object_new_array());
+	if ((status = read_facets(r, q, &f, &text, &category, read)) != 0)
+		return status;
+
+	/* The finished view model is cached for a few seconds: the catalog
+	 * changes rarely and is read constantly.  The key holds everything
+	 * the view depends on (language and API links included). */
+	ttl = mkt_setting_long(r, "catalog_cache_ttl", 30, 0, 3600);
+	clearance = mkt_clearance(r);
+	snprintf(level, sizeof(level), "%d", clearance);
+	org = r->user != NULL ? r->user->org_id : NULL;
+	/* What a reader may see is part of the key: one person's view is
+	 * never served to another who may see less. */
+	mkt_buf_init(&fk);
+	for (k = 0; k < NFACETS; k++)
+		mkt_buf_printf(&fk, ":%s", f.given[k] ? f.value[k] : "");
+	/* The person too, when signed in: the first page recommends from
+	 * their own usage. */
+	key = mkt_arena_printf(r->arena,
+	    "catalog:list:%s:%d:%s:%s:%s:%ld:%ld:%d:%s:%s:%s%s", r->lang,
+	    r->api, category ? category : "", provider ? provider : "", sort,
+	    page, per, clearance, org ? org : "-",
+	    r->user != NULL ? r->user->id : "-", q ? q : "", fk.ptr);
+	mkt_buf_free(&fk);
+	if (ttl > 0 && (cached = mkt_cache_get(r, key, &len)) != NULL &&
+	    mkt_view_cached(r, cached, len) == MKT_OK) {
+		if (q != NULL) {
+			struct json_object *c = catalog_parse_json(r, cached), *pg2;
+
+			if (json_object_object_get_ex(c, "page", &pg2))
+				record_search(r, q, json_object_get_int64(
+				    json_object_object_get(pg2, "total_items")),
+				    explicit_filters(&f, mkt_param(r,
+				    "category")->s, provider), clearance);
+		}
+		return 200;
+	}
+	params[0] = category;
+	params[1] = provider;
+	params[2] = level;
+	params[3] = org;
+	params[4] = text;
+	for (k = 0; k < NFACETS; k++)
+		params[5 + k] = f.value[k];
+	params[14] = limit;
+	params[15] = offset;
+	mkt_search_weights(mkt_settings(r), weights);
+	for (k = 0; k < MKT_SEARCH_WEIGHTS; k++)
+		params[16 + k] = mkt_arena_printf(r->arena, "%.3f",
+		    weights[k]);
+	params[20] = candidates;
+	if (text != NULL) {
+		if ((res = mkt_db_exec(r, &q_words, &text)) == NULL)
+			return mkt_fail_db(r);
+		params[4] = mkt_db_isnull(res, 0, "query") ? NULL :
+		    mkt_arena_strdup(r->arena, mkt_db_val(res, 0, "query"));
+	}
+	params[14] = sample;
+	res = mkt_db_exec(r, &q_counts, params);
+	params[14] = limit;
+	if (res == NULL)
+		return mkt_fail_db(r);
+	matched = mkt_db_int(res, 0, "matched");
+	cats = catalog_parse_json(r, mkt_db_val(res, 0, "categories"));
+	facets = catalog_parse_json(r, mkt_db_val(res, 0, "facets"));
+	total = matched;
+	if (matched > exact_max) {
+		/* Too many to count: the planner's estimate, and the counts
+		 * of the sample scaled to it. */
+		estimated = true;
+		if ((total = estimate(r, params)) < 0)
+			return mkt_fail_db(r);
+		if (total < matched)
+			total = matched;
+		scale_counts(facets, (double)total / (double)matched);
+	}
+	matched_all = category == NULL ? matched :
+	    mkt_db_int(res, 0, "matched_all");
+	if (matched_all > exact_max) {
+		estimated = true;
+		if (scale_categories(r, cats, params, matched_all, total) != 0)
+			return mkt_fail_db(r);
+	}
+	capped = si == SORT_RELEVANCE && params[4] != NULL && matched > exact_max;
+	if ((res = mkt_db_exec(r, capped ? &q_capped : &q_page[si],
+	    params)) == NULL)
+		return mkt_fail_db(r);
+	services = catalog_parse_json(r, mkt_db_val(res, 0, "services"));
+	if (services == NULL)
+		return mkt_fail(r, 500, "internal-error", NULL);
+
+	v = mkt_view(r, NULL);
+	n = (long)json_object_array_length(services);
+	for (i = 0; i < n; i++) {
+		struct json_object *s = json_object_array_get_idx(services,
+		    (size_t)i), *cat, *slug, *l;
+
+		if (json_object_object_get_ex(s, "category", &cat))
+			json_object_object_add(s, "category",
+			    catalog_category(r, cat));
+		json_object_object_get_ex(s, "slug", &slug);
+		l = json_object_new_object();
+		json_object_object_add(l, "self", json_object_new_string(
+		    mkt_link(r, "/services/%s", json_object_get_string(slug))));
+		json_object_object_add(s, "links", l);
+	}
+	json_object_object_add(v, "services", json_object_get(services));
+
+	pages = total > 0 ? (total + per - 1) / per : 1;
+	paging = json_object_new_object();
+	json_object_object_add(paging, "number", json_object_new_int64(page));
+	json_object_object_add(paging, "size", json_object_new_int64(per));
+	json_object_object_add(paging, "total_items",
+	    json_object_new_int64(total));
+	/* Counts beyond EXACT_MAX matches are estimates ("about"). */
+	json_object_object_add(paging, "estimated",
+	    json_object_new_boolean(estimated));
+	json_object_object_add(paging, "total_pages",
+	    json_object_new_int64(pages));
+	json_object_object_add(paging, "first_item", json_object_new_int64(
+	    n > 0 ? (page - 1) * per + 1 : 0));
+	json_object_object_add(paging, "last_item", json_object_new_int64(
+	    n > 0 ? (page - 1) * per + n : 0));
+	json_object_object_add(v, "page", paging);
+
+	links = json_object_new_object();
+	json_object_object_add(links, "self",
+	    page_link(r, page, category, provider, sort, per, q, deflt, &f));
+	json_object_object_add(links, "first",
+	    page_link(r, 1, category, provider, sort, per, q, deflt, &f));
+	json_object_object_add(links, "prev", page > 1 ? page_link(r,
+	    page - 1 < pages ? page - 1 : pages, category, provider, sort,
+	    per, q, deflt, &f) : NULL);
+	json_object_object_add(links, "next", page < pages ?
+	    page_link(r, page + 1, category, provider, sort, per, q, deflt,
+	    &f) :
+	    NULL);
+	json_object_object_add(links, "last",
+	    page_link(r, pages, category, provider, sort, per, q, deflt, &f));
+	json_object_object_add(v, "links", links);
+
+	filters = json_object_new_object();
+	json_object_object_add(filters, "category",
+	    json_object_new_string(category ? category : ""));
+	json_object_object_add(filters, "provider",
+	    json_object_new_string(provider ? provider : ""));
+	json_object_object_add(filters, "sort", json_object_new_string(sort));
+	json_object_object_add(filters, "q", json_object_new_string(q ? q : ""));
+	for (k = 0; k < NFACETS; k++)
+		if (f.given[k])
+			json_object_object_add(filters, facet_names[k],
+			    json_object_new_string(f.value[k]));
+	/* What the words were read as: each a chip the page can show,
+	 * with a link to the same search without those words. */
+	for (k = 0; k < json_object_array_length(read); k++) {
+		struct json_object *chip = json_object_array_get_idx(read, k);
+		const char *phrase = json_object_get_string(
+		    json_object_object_get(chip, "phrase"));
+		const char *at = strstr(q, phrase);
+		struct mkt_buf rest;
+
+		if (at == NULL)
+			continue;
+		mkt_buf_init(&rest);
+		mkt_buf_append(&rest, q, (size_t)(at - q));
+		while (rest.len > 0 && rest.ptr[rest.len - 1] == ' ')
+			rest.ptr[--rest.len] = '\0';
+		at = mkt_skip_ws(at + strlen(phrase));
+		if (rest.len > 0 && *at != '\0')
+			mkt_buf_putc(&rest, ' ');
+		mkt_buf_puts(&rest, at);
+		json_object_object_add(chip, "remove", page_link(r, 1,
+		    mkt_param(r, "category")->s, provider, sort, per,
+		    rest.len > 0 ? mkt_arena_strdup(r->arena, rest.ptr) : NULL,
+		    deflt, &f));
+		mkt_buf_free(&rest);
+	}
+	json_object_object_add(v, "understood", json_object_get(read));
+	/* The filters of the query string, each with its way back. */
+	applied = json_object_new_array();
+	for (k = 0; k < NFACETS; k++) {
+		struct facets	 without = f;
+		struct json_object *chip;
+
+		if (!f.given[k])
+			continue;
+		without.given[k] = false;
+		without.value[k] = NULL;
+		chip = json_object_new_object();
+		json_object_object_add(chip, "kind",
+		    json_object_new_string(facet_names[k]));
+		json_object_object_add(chip, "value",
+		    json_object_new_string(f.value[k]));
+		json_object_object_add(chip, "remove", page_link(r, 1,
+		    mkt_param(r, "category")->s, provider, sort, per, q, deflt,
+		    &without));
+		json_object_array_add(applied, chip);
+	}
+	json_object_object_add(v, "applied", applied);
+	json_object_object_add(v, "text_query", text != NULL ?
+	    json_object_new_string(text) : NULL);
+	json_object_object_add(v, "filters", filters);
+
+	n = cats ? (long)json_object_array_length(cats) : 0;
+	for (i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(cats,
+		    (size_t)i), *slug;
+
+		json_object_object_get_ex(c, "slug", &slug);
+		json_object_object_add(c, "name", json_object_new_string(
+		    mkt_category_name(r, json_object_get_string(slug))));
+	}
+	json_object_object_add(v, "categories", cats ? json_object_get(cats) :
+	    json_object_new_array());
+
+	sortlist = json_object_new_array();
+	for (i = 0; sorts[i] != NULL; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "value",
+		    json_object_new_string(sorts[i]));
+		json_object_object_add(o, "label",
+		    json_object_new_string(mkt_tr(r, sort_labels[i])));
+		json_object_array_add(sortlist, o);
+	}
+	json_object_object_add(v, "sorts", sortlist);
+	add_facets(r, v, facets, category, provider, sort, per, q, deflt, &f);
+	recs = json_object_new_array();
+	if (page == 1)
+		recommend_for_reader(r, recs, NULL);
+	json_object_object_add(v, "recommendations", recs);
+
+	/* Few results: perhaps a typo.  The words are checked against the
+	 * catalog's vocabulary; the suggestion keeps every filter. */
+	if (text != NULL && total < 3) {
+		if ((res = mkt_db_exec(r, &q_did_you_mean, &text)) == NULL)
+			return mkt_fail_db(r);
+		if (!mkt_db_isnull(res, 0, "suggestion")) {
+			struct facets	 all = f;
+			const char	*sq = mkt_arena_strdup(r->arena,
+			    mkt_db_val(res, 0, "suggestion"));
+
+			for (k = 0; k < NFACETS; k++)
+				all.given[k] = all.value[k] != NULL;
+			o = json_object_new_object();
+			json_object_object_add(o, "q", json_object_new_string(sq));
+			json_object_object_add(o, "link", page_link(r, 1,
+			    category, provider, sort, per, sq, deflt, &all));
+			json_object_object_add(v, "did_you_mean", o);
+		}
+	}
+	if (q != NULL)
+		record_search(r, q, total, explicit_filters(&f,
+		    mkt_param(r, "category")->s, provider), clearance);
+	if (ttl > 0) {
+		const char *json = json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+		mkt_cache_set(r, key, json, strlen(json), (time_t)ttl);
+	}
+	return 200;
+}
+
