@@ -558,11 +558,16 @@
 /* templates/search/item.xsl */ tr("More reviews");
 /* templates/search/item.xsl */ tr("No prices have been published for this service.");
 /* templates/search/item.xsl */ tr("No reviews yet.");
+/* templates/search/item.xsl */ tr("Observed availability (30 days)");
+/* templates/search/item.xsl */ tr("Observed p95 latency (30 days)");
 /* templates/search/item.xsl */ tr("Operations of the contract");
 /* templates/search/item.xsl */ tr("Output / 1M tokens");
 /* templates/search/item.xsl */ tr("Overview");
 /* templates/search/item.xsl */ tr("Path");
+/* templates/search/item.xsl */ tr("Per month");
 /* templates/search/item.xsl */ tr("Plain average");
+/* templates/search/item.xsl */ tr("Plan");
+/* templates/search/item.xsl */ tr("Plans");
 /* templates/search/item.xsl */ tr("Price");
 /* templates/search/item.xsl */ tr("Pricing");
 /* templates/search/item.xsl */ tr("Provider website");
@@ -573,6 +578,7 @@
 /* templates/search/item.xsl */ tr("Rating");
 /* templates/search/item.xsl */ tr("Reply from the provider");
 /* templates/search/item.xsl */ tr("Reply");
+/* templates/search/item.xsl */ tr("Requests per minute");
 /* templates/search/item.xsl */ tr("Review");
 /* templates/search/item.xsl */ tr("Reviews");
 /* templates/search/item.xsl */ tr("Save your review");
@@ -585,6 +591,7 @@
 /* templates/search/item.xsl */ tr("The review was not saved");
 /* templates/search/item.xsl */ tr("Through the marketplace gateway, with an API key of a subscription, and the OpenAI SDK you already use:");
 /* templates/search/item.xsl */ tr("Title");
+/* templates/search/item.xsl */ tr("Tokens per month");
 /* templates/search/item.xsl */ tr("Trains on customer data");
 /* templates/search/item.xsl */ tr("Unit");
 /* templates/search/item.xsl */ tr("Version");
@@ -596,7 +603,11 @@
 /* templates/search/item.xsl */ tr("Your organisation provides this service, so you cannot review it.");
 /* templates/search/item.xsl */ tr("Your reply");
 /* templates/search/item.xsl */ tr("Your review");
+/* templates/search/item.xsl */ tr("as promised");
+/* templates/search/item.xsl */ tr("below the promise");
+/* templates/search/item.xsl */ tr("calls");
 /* templates/search/item.xsl */ tr("deprecated");
+/* templates/search/item.xsl */ tr("no calls measured yet");
 /* templates/search/item.xsl */ tr("no sunset scheduled");
 /* templates/search/item.xsl */ tr("no");
 /* templates/search/item.xsl */ tr("not promised");

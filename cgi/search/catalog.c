@@ -38,6 +38,11 @@
 	"  'data_retention_days', s.data_retention_days,"	\
 	"  'training_use', s.training_use,"	\
 	"  'tiers', v.pricing_tiers,"	\
+	"  'observed', (SELECT json_build_object('calls_30d', st.calls_30d,"	\
+	"     'p95_latency_ms', st.p95_latency_ms,"	\
+	"     'availability', st.availability::text,"	\
+	"     'refreshed_at', st.refreshed_at)"	\
+	"     FROM service_stats st WHERE st.service_id = s.id),"	\
 	"  'subscription_monthly', price_text(v.subscription_price_monthly),"	\
 	"  'contract', (SELECT c.document FROM contracts c"	\
 	"     WHERE c.sha256 = v.contract_sha256))"	\

@@ -244,8 +244,9 @@ static const struct mkt_sql q_capped = { "catalog_page_capped", 21,
 	"   ORDER BY s.rank_static DESC, s.name, s.id LIMIT $21))"
 	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16") };
 
-static const struct mkt_sql q_did_you_mean = { "catalog_did_you_mean", 1,
-	"SELECT search_did_you_mean($1) AS suggestion" };
+/* From the words the reader's clearance ($2) may see (0010). */
+static const struct mkt_sql q_did_you_mean = { "catalog_did_you_mean", 2,
+	"SELECT search_did_you_mean($1, $2::int) AS suggestion" };
 
 /* Every search goes to the outbox (search_performed, for the analytics
  * hub); one that found fewer than three services is also counted in
@@ -874,7 +875,9 @@ catalog_list(struct mkt_req *r)
 	/* Few results: perhaps a typo.  The words are checked against the
 	 * catalog's vocabulary; the suggestion keeps every filter. */
 	if (text != NULL && total < 3) {
-		if ((res = mkt_db_exec(r, &q_did_you_mean, &text)) == NULL)
+		const char *dp[2] = { text, level };
+
+		if ((res = mkt_db_exec(r, &q_did_you_mean, dp)) == NULL)
 			return mkt_fail_db(r);
 		if (!mkt_db_isnull(res, 0, "suggestion")) {
 			struct facets	 all = f;

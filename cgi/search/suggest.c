@@ -15,26 +15,38 @@ const struct mkt_param suggest_params[] = {
 };
 
 /*
- * Services whose name starts with the prefix (visible to this reader,
- * 0007_visibility.sql), then vocabulary words (0008_search.sql); LIKE
+ * Services whose name, or the part of a model id after its last "/",
+ * starts with the prefix (visible to this reader, 0007_visibility.sql),
+ * then vocabulary words the reader's clearance may see (0010).  The
+ * pattern is an expression of $1 alone, so that the planner folds it to
+ * a constant and walks the prefix indexes of 0010 in order; LIKE
  * metacharacters in the prefix are escaped, so "50%" is just text.
  */
+#define PATTERN								\
+	"(replace(replace(replace(lower($1), '\\', '\\\\'), '%', '\\%'),"	\
+	"  '_', '\\_') || '%')"
+#define VISIBLE_NAMES(key)						\
+	"(SELECT s.slug, s.name, " key " AS key FROM services s"	\
+	"  JOIN providers p ON p.id = s.provider_id"			\
+	"  WHERE s.status IN ('active', 'deprecated')"			\
+	"    AND " key " LIKE " PATTERN					\
+	"    AND service_visible(s.compliance_level, $2::int,"		\
+	"      p.organization_id, $3::uuid)"				\
+	"  ORDER BY " key " LIMIT 8)"
 static const struct mkt_sql q_suggest = { "catalog_suggest", 3,
-	"WITH prefix AS (SELECT replace(replace(replace(lower($1), '\\', '\\\\'),"
-	"    '%', '\\%'), '_', '\\_') || '%' AS p)"
 	"SELECT json_build_object("
-	" 'services', (SELECT coalesce(json_agg(x ORDER BY x.name), '[]')"
-	"   FROM (SELECT s.slug, s.name FROM services s"
-	"     JOIN providers p ON p.id = s.provider_id, prefix"
-	"     WHERE s.status IN ('active', 'deprecated')"
-	"       AND service_visible(s.compliance_level, $2::int,"
-	"         p.organization_id, $3::uuid)"
-	"       AND (lower(s.name) LIKE prefix.p"
-	"         OR lower(split_part(s.name, '/', -1)) LIKE prefix.p)"
-	"     ORDER BY s.name LIMIT 8) x),"
+	" 'services', (SELECT coalesce(json_agg(json_build_object("
+	"     'slug', x.slug, 'name', x.name) ORDER BY x.key, x.slug), '[]')"
+	"   FROM (SELECT slug, name, key FROM (SELECT DISTINCT ON (slug)"
+	"     slug, name, key FROM ("
+	    VISIBLE_NAMES("lower(s.name) COLLATE \"C\"")
+	"     UNION ALL "
+	    VISIBLE_NAMES("lower(split_part(s.name, '/', -1)) COLLATE \"C\"")
+	"     ) u ORDER BY slug, key) d ORDER BY key, slug LIMIT 8) x),"
 	" 'words', (SELECT coalesce(json_agg(v.word ORDER BY v.services DESC,"
 	"     v.word), '[]') FROM (SELECT word, services"
-	"     FROM search_vocabulary, prefix WHERE word LIKE prefix.p"
+	"     FROM search_vocabulary WHERE word LIKE " PATTERN
+	"       AND clearance <= $2::int"
 	"     ORDER BY services DESC, word LIMIT 8) v))" };
 
 /*

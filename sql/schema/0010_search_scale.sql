@@ -170,6 +170,66 @@ BEGIN
     USING search_query(q), clearance, k;
 END $$;
 
+-- ---- typo correction and typeahead that do not leak ----
+--
+-- The vocabulary of 0008 held the words of every listed service, so
+-- "did you mean" and suggestions could show an anonymous visitor a word
+-- that only a confidential service's name has.  Each word now carries
+-- the lowest clearance (mkt_clearance()) that may see a service with it:
+-- 0 public, 1 internal, 2 confidential; readers get words up to theirs.
+DROP FUNCTION search_did_you_mean(text);
+DROP MATERIALIZED VIEW search_vocabulary;
+CREATE MATERIALIZED VIEW search_vocabulary AS
+    SELECT word, count(*)::integer AS services,
+           min(CASE compliance_level WHEN 'public' THEN 0
+                    WHEN 'internal' THEN 1 ELSE 2 END) AS clearance
+    FROM (SELECT regexp_split_to_table(lower(name || ' '
+                 || array_to_string(tags, ' ')), '[^a-z0-9.]+') AS word,
+                 compliance_level
+          FROM services WHERE status IN ('active', 'deprecated')) w
+    WHERE length(word) BETWEEN 2 AND 40
+    GROUP BY word;
+CREATE UNIQUE INDEX search_vocabulary_word_idx ON search_vocabulary (word);
+CREATE INDEX search_vocabulary_trgm_idx ON search_vocabulary
+    USING gin (word gin_trgm_ops);
+CREATE INDEX search_vocabulary_prefix_idx ON search_vocabulary
+    (word text_pattern_ops, services DESC);
+
+-- "claud sonet" → "claude sonnet" as 0008 did, from the words the
+-- reader's clearance may see.
+CREATE FUNCTION search_did_you_mean(q text, clearance integer) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    WITH words AS (
+        SELECT w, n FROM regexp_split_to_table(lower(q), '\s+')
+            WITH ORDINALITY AS t (w, n)
+        WHERE w <> ''),
+    fixed AS (
+        SELECT n, w, coalesce(
+            (SELECT v.word FROM search_vocabulary v
+             WHERE v.word = w AND v.clearance <= search_did_you_mean.clearance),
+            (SELECT v.word FROM search_vocabulary v
+             WHERE w !~ '[^a-z0-9.]' AND length(w) >= 3 AND v.word % w
+               AND similarity(v.word, w) > 0.35
+               AND v.clearance <= search_did_you_mean.clearance
+             ORDER BY similarity(v.word, w) DESC, v.services DESC,
+                      v.word LIMIT 1),
+            w) AS word
+        FROM words)
+    SELECT CASE WHEN bool_or(word <> w)
+                THEN string_agg(word, ' ' ORDER BY n) END
+    FROM fixed
+$$;
+
+-- Typeahead by prefix on names, walking an index in order (C collation:
+-- prefix LIKE and ORDER BY on the same index): the whole name, and the
+-- part after the last "/" of a model id ("openai/gpt-4o" for "gpt").
+CREATE INDEX services_name_prefix_idx ON services
+    ((lower(name) COLLATE "C"))
+    WHERE status IN ('active', 'deprecated');
+CREATE INDEX services_name_tail_prefix_idx ON services
+    ((lower(split_part(name, '/', -1)) COLLATE "C"))
+    WHERE status IN ('active', 'deprecated');
+
 -- Better estimates for the words people search: the planner's counts
 -- and its choice between the full-text index and the score index follow
 -- these statistics.

@@ -130,6 +130,41 @@
           </xsl:otherwise>
         </xsl:choose>
       </section>
+      <xsl:if test="tiers/item">
+        <section class="card" aria-labelledby="plans-h">
+          <h2 id="plans-h"><xsl:value-of select='mkt:tr("Plans")'/></h2>
+          <div class="table-wrap">
+            <table class="data-table compact">
+              <caption class="visually-hidden"><xsl:value-of select='mkt:tr("Plans")'/></caption>
+              <thead>
+                <tr>
+                  <th scope="col"><xsl:value-of select='mkt:tr("Plan")'/></th>
+                  <th scope="col" class="num"><xsl:value-of select='mkt:tr("Per month")'/></th>
+                  <th scope="col" class="num"><xsl:value-of select='mkt:tr("Input / 1M tokens")'/></th>
+                  <th scope="col" class="num"><xsl:value-of select='mkt:tr("Output / 1M tokens")'/></th>
+                  <th scope="col" class="num"><xsl:value-of select='mkt:tr("Requests per minute")'/></th>
+                  <th scope="col" class="num"><xsl:value-of select='mkt:tr("Tokens per month")'/></th>
+                </tr>
+              </thead>
+              <tbody>
+                <xsl:for-each select="tiers/item">
+                  <tr>
+                    <th scope="row">
+                      <xsl:value-of select="name"/>
+                      <xsl:if test="normalize-space(description) != ''"><br/><span class="muted"><xsl:value-of select="description"/></span></xsl:if>
+                    </th>
+                    <td class="num"><xsl:call-template name="tier-price"><xsl:with-param name="value" select="price_monthly"/></xsl:call-template></td>
+                    <td class="num"><xsl:call-template name="tier-price"><xsl:with-param name="value" select="input_per_mtok"/></xsl:call-template></td>
+                    <td class="num"><xsl:call-template name="tier-price"><xsl:with-param name="value" select="output_per_mtok"/></xsl:call-template></td>
+                    <td class="num"><xsl:call-template name="tier-number"><xsl:with-param name="value" select="requests_per_minute"/></xsl:call-template></td>
+                    <td class="num"><xsl:call-template name="tier-number"><xsl:with-param name="value" select="monthly_tokens"/></xsl:call-template></td>
+                  </tr>
+                </xsl:for-each>
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </xsl:if>
 
       <xsl:if test="capabilities/item or tags/item">
         <section class="card" aria-label='{mkt:tr("Capabilities and tags")}'>
@@ -214,6 +249,39 @@
             <dd><xsl:choose>
               <xsl:when test="normalize-space(sla/max_latency_ms) != ''"><xsl:call-template name="number"><xsl:with-param name="value" select="sla/max_latency_ms"/></xsl:call-template><xsl:text> ms</xsl:text></xsl:when>
               <xsl:otherwise><span class="none" title='{mkt:tr("not promised")}'>—</span></xsl:otherwise>
+            </xsl:choose></dd>
+          </div>
+          <!-- What the gateway measured in the last 30 days, next to the promise. -->
+          <div>
+            <dt><xsl:value-of select='mkt:tr("Observed availability (30 days)")'/></dt>
+            <dd><xsl:choose>
+              <xsl:when test="normalize-space(observed/availability) != ''">
+                <xsl:value-of select="observed/availability"/><xsl:text> %</xsl:text>
+                <xsl:if test="normalize-space(sla/availability_pct) != ''">
+                  <xsl:text> </xsl:text>
+                  <xsl:call-template name="against-promise"><xsl:with-param name="kept" select="number(observed/availability) &gt;= number(sla/availability_pct)"/></xsl:call-template>
+                </xsl:if>
+              </xsl:when>
+              <xsl:otherwise><span class="none" title='{mkt:tr("no calls measured yet")}'>—</span></xsl:otherwise>
+            </xsl:choose></dd>
+          </div>
+          <div>
+            <dt><xsl:value-of select='mkt:tr("Observed p95 latency (30 days)")'/></dt>
+            <dd><xsl:choose>
+              <xsl:when test="normalize-space(observed/p95_latency_ms) != ''">
+                <xsl:call-template name="number"><xsl:with-param name="value" select="observed/p95_latency_ms"/></xsl:call-template><xsl:text> ms</xsl:text>
+                <xsl:if test="normalize-space(sla/max_latency_ms) != ''">
+                  <xsl:text> </xsl:text>
+                  <xsl:call-template name="against-promise"><xsl:with-param name="kept" select="number(observed/p95_latency_ms) &lt;= number(sla/max_latency_ms)"/></xsl:call-template>
+                </xsl:if>
+                <span class="muted">
+                  <xsl:text> · </xsl:text>
+                  <xsl:call-template name="number"><xsl:with-param name="value" select="observed/calls_30d"/></xsl:call-template>
+                  <xsl:text> </xsl:text>
+                  <xsl:value-of select='mkt:tr("calls")'/>
+                </span>
+              </xsl:when>
+              <xsl:otherwise><span class="none" title='{mkt:tr("no calls measured yet")}'>—</span></xsl:otherwise>
             </xsl:choose></dd>
           </div>
           <div>
@@ -633,4 +701,33 @@
     </xsl:if>
   </xsl:template>
 
+  <!-- Whether an observed figure keeps the service's promise. -->
+  <xsl:template name="against-promise">
+    <xsl:param name="kept"/>
+    <xsl:choose>
+      <xsl:when test="$kept"><span class="badge badge-active"><xsl:value-of select='mkt:tr("as promised")'/></span></xsl:when>
+      <xsl:otherwise><span class="badge badge-deprecated"><xsl:value-of select='mkt:tr("below the promise")'/></span></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A plan's figure, or a dash when the plan does not set it. -->
+  <xsl:template name="tier-price">
+    <xsl:param name="value"/>
+    <xsl:choose>
+      <xsl:when test="normalize-space($value) != ''">
+        <xsl:call-template name="price">
+          <xsl:with-param name="value" select="$value"/>
+          <xsl:with-param name="currency" select="string(ancestor::service[1]/pricing/currency)"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><span class="none">—</span></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+  <xsl:template name="tier-number">
+    <xsl:param name="value"/>
+    <xsl:choose>
+      <xsl:when test="normalize-space($value) != ''"><xsl:call-template name="number"><xsl:with-param name="value" select="$value"/></xsl:call-template></xsl:when>
+      <xsl:otherwise><span class="none">—</span></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 </xsl:stylesheet>

@@ -27,7 +27,17 @@ export const HTML_TYPE = 'text/html; charset=utf-8';
  * Returns { status, headers (a Headers), text, json() }.
  */
 export async function get(path, { method = 'GET', headers = {}, body } = {}) {
-  const res = await fetch(BASE_URL + path, { method, headers, body, redirect: 'manual' });
+  let res;
+  try {
+    res = await fetch(BASE_URL + path, { method, headers, body, redirect: 'manual' });
+  } catch (e) {
+    // A kept-alive connection the server closed while this process was
+    // blocked (execFileSync of psql or marketctl keeps the client from
+    // retiring idle sockets in time): the request never reached the
+    // server, so it is sent once more on a fresh connection.
+    if (!/^(UND_ERR_SOCKET|ECONNRESET|EPIPE)$/.test(e.cause?.code ?? '')) throw e;
+    res = await fetch(BASE_URL + path, { method, headers, body, redirect: 'manual' });
+  }
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
 }

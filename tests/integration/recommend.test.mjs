@@ -27,7 +27,7 @@ function post(path, s, body) {
 }
 const as = (s) => ({ headers: { Cookie: `mkt_session=${s.session}`, 'Accept-Language': 'en', Accept: 'application/json' } });
 
-async function publish(label) {
+async function publish(label, extra = {}) {
   const r = await post('/api/v1/publish/services', prov, {
     name: `${label} ${crypto.randomUUID().slice(0, 8)}`,
     description: 'A service to recommend.',
@@ -35,13 +35,14 @@ async function publish(label) {
     tags: ['summarization'],
     capabilities: ['chat'],
     endpoint: { url: provider.url, protocol: 'openai', auth_method: 'bearer', credential: provider.key },
-    pricing: { currency: 'EUR', input_per_mtok: '0.40', output_per_mtok: '1.20' },
+    pricing: { currency: 'EUR', input_per_mtok: '0.40', output_per_mtok: '1.20', ...extra.pricing },
     sla: { availability_pct: '99.9', max_latency_ms: 2000, support: '24x7' },
     compliance: { level: 'internal', certifications: [], data_residency: [], data_retention_days: 30, training_use: false },
     version: '1.0.0',
     contract: JSON.stringify(providerContract(provider.url)),
   });
   assert.equal(r.status, 201, r.text);
+  assert.equal(r.json().status, 'active', r.text);
   const slug = r.json().service;
   return { slug, id: sql(`SELECT id FROM services WHERE slug = '${slug}'`) };
 }
@@ -55,6 +56,12 @@ function use(svc, consumerId, calls = 1) {
 function refresh() {
   execFileSync(`${PREFIX}/bin/marketctl`, ['-q', 'search-refresh'],
     { env: { ...process.env, MKT_CONFIG: `${PREFIX}/etc/llm-marketplace/marketplace.conf` } });
+}
+
+function useTimed(svc, latencies, status = '200') {
+  sql(`INSERT INTO usage_records (request_id, service_id, tokens_in, tokens_out, latency_ms, status)
+       SELECT 'obs-test-' || md5(random()::text), '${svc.id}', 5, 5, l, '${status}'
+       FROM unnest(ARRAY[${latencies.join(',')}]) l`);
 }
 
 const listOf = (service, kind) => (service.recommendations.find((x) => x.kind === kind) || { items: [] }).items.map((i) => i.slug);
@@ -130,5 +137,37 @@ describe('recommendations', { skip: (!HAS_PSQL || !PREFIX) && 'PSQL and MKT_PREF
     for (const i of popular.items) {
       assert.equal(sql(`SELECT category FROM services WHERE slug = '${i.slug}'`), 'text-generation');
     }
+  });
+});
+
+describe('the service page: plans and what was observed against the promise', { skip: (!HAS_PSQL || !PREFIX) && 'PSQL and MKT_PREFIX are needed' }, () => {
+  let svc;
+  before(async () => {
+    provider = await startProvider();
+    prov = await signIn('provider@example.com');
+    consumer = await signIn('consumer@example.com');
+    svc = await publish('Planned', { pricing: { tiers: [
+      { name: 'free', description: 'To try it', price_monthly: '0', requests_per_minute: 10, monthly_tokens: 100000 },
+      { name: 'standard', price_monthly: '49', input_per_mtok: '0.30', output_per_mtok: '0.90', requests_per_minute: 600 },
+    ] } });
+    // 20 calls: 17 fast, two slow (the p95 is the 19th), one a server error.
+    useTimed(svc, [...Array(17).fill(300), 2500, 2500]);
+    useTimed(svc, [200], '503');
+    refresh();
+  });
+  after(async () => { await provider?.close(); });
+
+  it('shows the plans, and the observed p95 and availability next to the SLA', async () => {
+    const s = (await get(`/api/v1/services/${svc.slug}`, as(consumer))).json().service;
+    assert.deepEqual(s.tiers.map((t) => t.name), ['free', 'standard']);
+    assert.equal(s.observed.calls_30d, 20);
+    assert.equal(s.observed.p95_latency_ms, 2500);
+    assert.equal(Number(s.observed.availability), 95);
+    const r = await get(`/services/${svc.slug}`, { headers: { Cookie: `mkt_session=${consumer.session}`, 'Accept-Language': 'en' } });
+    const html = r.text;
+    assert.match(html, /<h2 id="plans-h">Plans<\/h2>/);
+    assert.match(html, /<th scope="row">standard<\/th><td class="num"><span class="price">€49<\/span><\/td>/);
+    assert.match(html, /Observed p95 latency \(30 days\)<\/dt><dd>2,500 ms <span class="badge badge-deprecated">below the promise<\/span>/);
+    assert.match(html, /Observed availability \(30 days\)<\/dt><dd>95\.000 % <span class="badge badge-deprecated">below the promise<\/span>/);
   });
 });

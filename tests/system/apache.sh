@@ -43,7 +43,10 @@ grep -q '<table' "$ADIR/list.html" || { echo "no table in the catalog page"; exi
 curl -fsS "$base/api/v1/services?per_page=3" -o "$ADIR/list.json"
 grep -q '"total_items":' "$ADIR/list.json" || { echo "bad API answer"; cat "$ADIR/list.json"; exit 1; }
 slug=$(grep -o '"slug":"[^"]*"' "$ADIR/list.json" | head -1 | cut -d'"' -f4)
-curl -fsS "$base/services/$slug" | grep -q '<h1' || { echo "service page failed"; exit 1; }
+# To a file, not a pipe: grep -q stops reading at the first match, and
+# curl would then fail writing the rest of a large page.
+curl -fsS "$base/services/$slug" -o "$ADIR/item.html"
+grep -q '<h1' "$ADIR/item.html" || { echo "service page failed"; exit 1; }
 curl -fsS "$base/static/css/market.css" -o /dev/null
 code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/nothing-here")
 [ "$code" = 404 ] || { echo "unknown route: $code"; exit 1; }
