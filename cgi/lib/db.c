@@ -23,7 +23,7 @@ static enum mkt_err
 ensure_conn(struct mkt_req *r)
 {
 	struct mkt_worker	*w = r->worker;
-	char			 timeout[64];
+	char			 timeout[160];
 	const char		*keys[] = { "dbname", "application_name",
 	    "options", "connect_timeout", NULL };
 	const char		*vals[5];
@@ -38,8 +38,11 @@ ensure_conn(struct mkt_req *r)
 		 * ("$5 IS NULL OR vector @@ query") only fold away, and
 		 * the full-text index is only usable, once the planner
 		 * sees the values; a generic plan scans everything. */
+		/* No parallel workers: starting them costs more than the
+		 * short statements of a web request gain from them. */
 		snprintf(timeout, sizeof(timeout), "-c statement_timeout=%ld "
-		    "-c plan_cache_mode=force_custom_plan",
+		    "-c plan_cache_mode=force_custom_plan "
+		    "-c max_parallel_workers_per_gather=0",
 		    r->app->statement_timeout_ms);
 		vals[0] = r->app->database;
 		vals[1] = mkt_arena_printf(r->arena, "mkt-%s",

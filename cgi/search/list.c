@@ -57,14 +57,15 @@ struct facets {
 /*
  * How a search is answered, whatever the size of the catalog:
  *
- *  1. q_counts takes the matching services, at most EXACT_MAX + 1 of
- *     them (search_exact_max, 5000), and counts them by category and
- *     facet.  Up to EXACT_MAX matches every count is exact; beyond,
- *     the planner's estimate of
- *     the match set (q_estimate) gives the total, the counts are those
- *     of the sample scaled to it, and the page says "about".
- *  2. q_page[sort] returns the page.  Sorted by relevance with more
- *     than EXACT_MAX matches, q_capped scores only the candidates
+ *  1. q_estimate: the planner's estimate of the match set.
+ *  2. q_counts takes the matching services, at most EXACT_MAX + 1 of
+ *     them (search_exact_max, 5000) or, when the estimate is beyond
+ *     twice that, FACET_SAMPLE, and counts them by category and facet.
+ *     When it saw every match, every count is exact; otherwise the
+ *     estimate is the total, the counts are the sample's scaled to it,
+ *     and the page says "about".
+ *  3. q_page[sort] returns the page.  Sorted by relevance when not every
+ *     match was seen, q_capped scores only the candidates
  *     (search_candidates of each kind, 200; 0010_search_scale.sql)
  *     instead of every match.
  *
@@ -72,22 +73,23 @@ struct facets {
  *   $1 category, $2 provider, $3 clearance (mkt_clearance()), $4 the
  *   reader's organisation, $5 the search words as a tsquery (q_words),
  *   $6…$14 the facets;
- * q_counts adds $15 the size of its sample (EXACT_MAX + 1); the pages
+ * q_counts adds $15 the size of its sample; the pages
  * add $15 limit, $16 offset, $17…$20 the weights of
  * relevance, popularity, performance, compliance, and q_capped $21 the
  * number of candidates per kind.
  */
 #define SORT_RELEVANCE	3	/* sorts[] */
 #define NPARAMS		21	/* the most a statement takes */
+#define FACET_SAMPLE	500	/* matches counted by facet in a large search,
+				   at most search_exact_max */
 
-/* Listed, visible (0007_visibility.sql), matching the words (0008) and
- * the facet filters, given or read from the words (nlquery.c). */
-#define LISTED_WHERE							\
+/* Listed, visible (0007_visibility.sql) and matching the facet filters,
+ * given or read from the words (nlquery.c)... */
+#define LISTED_FILTERS							\
 	" s.status IN ('active', 'deprecated')"				\
 	" AND ($2::text IS NULL OR p.slug = $2)"			\
 	" AND service_visible(s.compliance_level, $3::int,"		\
 	"   p.organization_id, $4::uuid)"				\
-	" AND ($5::tsquery IS NULL OR s.search_vector @@ $5::tsquery)"	\
 	" AND ($6::numeric IS NULL"					\
 	"   OR v.input_price_per_mtok <= $6::numeric)"			\
 	" AND ($7::int IS NULL OR v.context_window >= $7::int)"		\
@@ -101,6 +103,10 @@ struct facets {
 	"   = 'number' AND (s.sla->>'max_latency_ms')::numeric <= $12::int))" \
 	" AND ($13::text IS NULL OR s.status = $13)"			\
 	" AND ($14::numeric IS NULL OR sr.bayesian >= $14::numeric)"
+/* ...and the words (0008_search.sql). */
+#define LISTED_WHERE							\
+	LISTED_FILTERS							\
+	" AND ($5::tsquery IS NULL OR s.search_vector @@ $5::tsquery)"
 #define IN_CATEGORY	" AND ($1::text IS NULL OR s.category = $1)"
 #define MATCHES_FROM							\
 	" services s JOIN providers p ON p.id = s.provider_id"		\
@@ -238,8 +244,10 @@ static const struct mkt_sql q_capped = { "catalog_page_capped", 21,
 	" WHERE s.id IN ((SELECT s.id FROM" MATCHES_FROM
 	"   WHERE" LISTED_WHERE IN_CATEGORY
 	"   ORDER BY s.rank_static DESC, s.name, s.id LIMIT $21)"
+	/* A name match is a match: its words are in search_vector too,
+	 * and the large index need not be read. */
 	"  UNION (SELECT s.id FROM" MATCHES_FROM
-	"   WHERE" LISTED_WHERE IN_CATEGORY
+	"   WHERE" LISTED_FILTERS IN_CATEGORY
 	"     AND s.name_vector @@ $5::tsquery"
 	"   ORDER BY s.rank_static DESC, s.name, s.id LIMIT $21))"
 	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16") };
@@ -621,7 +629,7 @@ catalog_list(struct mkt_req *r)
 	long			 total, matched, matched_all, pages, ttl, i, n, si;
 	char			 limit[24], offset[24], level[4], *key,
 				 candidates[24], sample[24];
-	long			 exact_max, cand;
+	long			 exact_max, cand, est, take;
 	const char		*params[NPARAMS], *cached, *org;
 	bool			 estimated = false, capped;
 	double			 weights[MKT_SEARCH_WEIGHTS];
@@ -635,7 +643,6 @@ catalog_list(struct mkt_req *r)
 	snprintf(limit, sizeof(limit), "%ld", per);
 	snprintf(offset, sizeof(offset), "%ld", (page - 1) * per);
 	exact_max = mkt_setting_long(r, "search_exact_max", 5000, 10, 1000000);
-	snprintf(sample, sizeof(sample), "%ld", exact_max + 1);
 	/* Candidates of a capped ranking: enough for the page asked. */
 	cand = mkt_setting_long(r, "search_candidates", 200, 20, 100000);
 	snprintf(candidates, sizeof(candidates), "%ld",
@@ -698,6 +705,15 @@ catalog_list(struct mkt_req *r)
 		params[4] = mkt_db_isnull(res, 0, "query") ? NULL :
 		    mkt_arena_strdup(r->arena, mkt_db_val(res, 0, "query"));
 	}
+	/* The planner's estimate first (about a millisecond): a match set
+	 * clearly too large to count is sampled only for the facet counts,
+	 * not to exact_max + 1 rows, which would cost a read of every
+	 * match through the full-text index. */
+	if ((est = estimate(r, params)) < 0)
+		return mkt_fail_db(r);
+	take = est <= 2 * exact_max ? exact_max + 1 :
+	    FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
+	snprintf(sample, sizeof(sample), "%ld", take);
 	params[14] = sample;
 	res = mkt_db_exec(r, &q_counts, params);
 	params[14] = limit;
@@ -707,24 +723,21 @@ catalog_list(struct mkt_req *r)
 	cats = catalog_parse_json(r, mkt_db_val(res, 0, "categories"));
 	facets = catalog_parse_json(r, mkt_db_val(res, 0, "facets"));
 	total = matched;
-	if (matched > exact_max) {
-		/* Too many to count: the planner's estimate, and the counts
-		 * of the sample scaled to it. */
+	if (matched >= take) {
+		/* Not every match was seen: the estimate, and the counts of
+		 * the sample scaled to it. */
 		estimated = true;
-		if ((total = estimate(r, params)) < 0)
-			return mkt_fail_db(r);
-		if (total < matched)
-			total = matched;
+		total = est > matched ? est : matched;
 		scale_counts(facets, (double)total / (double)matched);
 	}
 	matched_all = category == NULL ? matched :
 	    mkt_db_int(res, 0, "matched_all");
-	if (matched_all > exact_max) {
+	if (matched_all >= take) {
 		estimated = true;
 		if (scale_categories(r, cats, params, matched_all, total) != 0)
 			return mkt_fail_db(r);
 	}
-	capped = si == SORT_RELEVANCE && params[4] != NULL && matched > exact_max;
+	capped = si == SORT_RELEVANCE && params[4] != NULL && matched >= take;
 	if ((res = mkt_db_exec(r, capped ? &q_capped : &q_page[si],
 	    params)) == NULL)
 		return mkt_fail_db(r);

@@ -76,7 +76,7 @@ describe('what discovery shows to whom', { skip: (!HAS_PSQL || !PREFIX) && 'PSQL
     for (const c of found.body.categories) assert.equal(c.count, 0, `category ${c.slug}`);
     const typo = await json(`/api/v1/services?q=${w.slice(0, -1)}x&per_page=${5 + Math.floor(Math.random() * 90)}`, s);
     assert.ok(!JSON.stringify(typo.body.did_you_mean ?? null).includes(w), 'no "did you mean" with the word');
-    const sugg = await json(`/api/v1/services/suggest?q=${w.slice(0, 8)}`, s);
+    const sugg = await json(`/api/v1/services/suggest?q=${w.slice(0, 12)}`, s);
     assert.equal(sugg.status, 200);
     assert.deepEqual(sugg.body.services, [], 'no suggested service');
     assert.ok(!sugg.body.words.includes(w), 'no suggested word');
@@ -92,7 +92,7 @@ describe('what discovery shows to whom', { skip: (!HAS_PSQL || !PREFIX) && 'PSQL
     await learnsNothing(inside, insideSlug, null);
     const found = await json(`/api/v1/services?q=${inside}&per_page=7`, consumer);
     assert.equal(found.body.page.total_items, 1);
-    const sugg = await json(`/api/v1/services/suggest?q=${inside.slice(0, 8)}`, consumer);
+    const sugg = await json(`/api/v1/services/suggest?q=${inside.slice(0, 12)}`, consumer);
     assert.equal(sugg.body.services[0].slug, insideSlug);
     assert.ok(sugg.body.words.includes(inside), 'the word, for a reader who may see it');
   });
@@ -103,10 +103,10 @@ describe('what discovery shows to whom', { skip: (!HAS_PSQL || !PREFIX) && 'PSQL
       assert.equal(found.body.page.total_items, 1);
       assert.equal(found.body.services[0].slug, secretSlug);
       assert.equal((await json(`/api/v1/services/${secretSlug}`, s)).status, 200);
-      const sugg = await json(`/api/v1/services/suggest?q=${secret.slice(0, 8)}`, s);
+      const sugg = await json(`/api/v1/services/suggest?q=${secret.slice(0, 12)}`, s);
       assert.equal(sugg.body.services[0].slug, secretSlug);
     }
-    const sugg = await json(`/api/v1/services/suggest?q=${secret.slice(0, 8)}`, admin);
+    const sugg = await json(`/api/v1/services/suggest?q=${secret.slice(0, 12)}`, admin);
     assert.ok(sugg.body.words.includes(secret), 'administrators see every word');
   });
 });
