@@ -768,7 +768,7 @@ catalog_list(struct mkt_req *r)
 	json_object_object_add(paging, "size", json_object_new_int64(per));
 	json_object_object_add(paging, "total_items",
 	    json_object_new_int64(total));
-	/* Counts beyond EXACT_MAX matches are estimates ("about"). */
+	/* Counts of a sample are estimates ("about"). */
 	json_object_object_add(paging, "estimated",
 	    json_object_new_boolean(estimated));
 	json_object_object_add(paging, "total_pages",
