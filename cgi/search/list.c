@@ -113,18 +113,71 @@ struct facets {
 	" LEFT JOIN service_versions v ON v.id = s.current_version_id"	\
 	" LEFT JOIN service_ratings sr ON sr.service_id = s.id"
 
-/* A facet counted over the sample m: the 12 commonest values of a
- * column or of an array column's elements. */
-#define TOP_VALUES(expr, from)						\
-	"(SELECT coalesce(json_agg(x ORDER BY x.count DESC, x.value),"	\
-	"   '[]') FROM (SELECT " expr " AS value, count(*) AS count"	\
-	"   FROM " from " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12) x)"
-/* A threshold facet: how many of m are within each bound. */
-#define BOUNDS(cmp, values, cast)					\
-	"(SELECT coalesce(json_agg(x ORDER BY x.value::" cast "), '[]')" \
-	"   FROM (SELECT b.value, count(*) AS count FROM m"		\
-	"   JOIN (VALUES " values ") b (value) ON " cmp			\
-	"   GROUP BY b.value) x)"
+/*
+ * The facets of the sample m in two passes instead of one scan of m per
+ * facet: the values of the categorical facets (provider, tags, …) grouped
+ * together, the 12 commonest of each kept; the threshold facets as
+ * filtered counts of a single aggregate.  Facets without values are [].
+ */
+#define FACETS_SQL							\
+	" (SELECT json_object_agg(n.facet, coalesce(l.items, '[]'))"	\
+	"  FROM unnest(ARRAY['provider', 'tag', 'compliance',"		\
+	"    'certification', 'residency', 'max_price', 'min_context',"	\
+	"    'max_latency', 'status', 'min_rating']) n (facet)"		\
+	"  LEFT JOIN (SELECT facet, json_agg(CASE WHEN facet = 'provider'"	\
+	"      THEN json_build_object('value', value, 'name', name,"	\
+	"        'count', count)"					\
+	"      ELSE json_build_object('value', value, 'count', count) END" \
+	"      ORDER BY ord, count DESC, coalesce(name, value)) AS items"	\
+	"    FROM (SELECT facet, value, name, count, 0 AS ord,"		\
+	"        row_number() OVER (PARTITION BY facet"			\
+	"          ORDER BY count DESC, coalesce(name, value)) AS rank"	\
+	"      FROM (SELECT facet, value, name, count(*) AS count FROM ("	\
+	"        SELECT 'provider' AS facet, provider AS value,"		\
+	"          provider_name AS name FROM m"				\
+	"        UNION ALL SELECT 'compliance', compliance_level, NULL FROM m" \
+	"        UNION ALL SELECT 'status', status, NULL FROM m"		\
+	"        UNION ALL SELECT 'tag', t, NULL FROM m, unnest(m.tags) t"	\
+	"        UNION ALL SELECT 'certification', upper(c), NULL"	\
+	"          FROM m, unnest(m.certifications) c"			\
+	"        UNION ALL SELECT 'residency', r, NULL"			\
+	"          FROM m, unnest(m.data_residency) r"			\
+	"        UNION ALL SELECT 'residency', 'EU', NULL FROM m"	\
+	"          WHERE residency_matches(m.data_residency, 'EU')"	\
+	"            AND NOT 'EU' = ANY(m.data_residency)) v"		\
+	"        GROUP BY 1, 2, 3) g"					\
+	"      UNION ALL SELECT b.facet, b.value, NULL, b.count,"	\
+	"        b.ord, 1 FROM (SELECT x.* FROM (SELECT"			\
+	"          count(*) FILTER (WHERE price <= 0.1) AS p1,"		\
+	"          count(*) FILTER (WHERE price <= 1) AS p2,"		\
+	"          count(*) FILTER (WHERE price <= 5) AS p3,"		\
+	"          count(*) FILTER (WHERE price <= 20) AS p4,"		\
+	"          count(*) FILTER (WHERE context >= 32000) AS c1,"	\
+	"          count(*) FILTER (WHERE context >= 128000) AS c2,"	\
+	"          count(*) FILTER (WHERE context >= 200000) AS c3,"	\
+	"          count(*) FILTER (WHERE context >= 1000000) AS c4,"	\
+	"          count(*) FILTER (WHERE latency <= 1000) AS l1,"	\
+	"          count(*) FILTER (WHERE latency <= 2000) AS l2,"	\
+	"          count(*) FILTER (WHERE latency <= 5000) AS l3,"	\
+	"          count(*) FILTER (WHERE latency <= 30000) AS l4,"	\
+	"          count(*) FILTER (WHERE rating >= 3) AS r1,"		\
+	"          count(*) FILTER (WHERE rating >= 4) AS r2,"		\
+	"          count(*) FILTER (WHERE rating >= 4.5) AS r3 FROM m) t"	\
+	"        CROSS JOIN LATERAL (VALUES"				\
+	"          ('max_price', '0.1', t.p1, 1), ('max_price', '1', t.p2, 2)," \
+	"          ('max_price', '5', t.p3, 3), ('max_price', '20', t.p4, 4)," \
+	"          ('min_context', '32000', t.c1, 1),"			\
+	"          ('min_context', '128000', t.c2, 2),"			\
+	"          ('min_context', '200000', t.c3, 3),"			\
+	"          ('min_context', '1000000', t.c4, 4),"			\
+	"          ('max_latency', '1000', t.l1, 1),"			\
+	"          ('max_latency', '2000', t.l2, 2),"			\
+	"          ('max_latency', '5000', t.l3, 3),"			\
+	"          ('max_latency', '30000', t.l4, 4),"			\
+	"          ('min_rating', '3', t.r1, 1), ('min_rating', '4', t.r2, 2)," \
+	"          ('min_rating', '4.5', t.r3, 3))"			\
+	"          x (facet, value, count, ord) WHERE x.count > 0) b) c"	\
+	"    WHERE rank <= 12 GROUP BY facet) l ON l.facet = n.facet)"
 
 static const struct mkt_sql q_counts = { "catalog_counts", 15,
 	"WITH m AS MATERIALIZED (SELECT s.category, s.tags,"
@@ -149,32 +202,7 @@ static const struct mkt_sql q_counts = { "catalog_counts", 15,
 	"    FROM (SELECT category FROM m WHERE $1::text IS NULL"
 	"          UNION ALL SELECT category FROM a) x"
 	"    GROUP BY category) k ON k.category = c.slug) AS categories,"
-	" json_build_object("
-	"  'provider', (SELECT coalesce(json_agg(x ORDER BY x.count DESC,"
-	"     x.name), '[]') FROM (SELECT provider AS value,"
-	"     provider_name AS name, count(*) AS count FROM m"
-	"     GROUP BY 1, 2 ORDER BY 3 DESC, 2 LIMIT 12) x),"
-	"  'tag', " TOP_VALUES("t", "m CROSS JOIN LATERAL unnest(m.tags) t") ","
-	"  'compliance', " TOP_VALUES("compliance_level", "m") ","
-	"  'certification', " TOP_VALUES("upper(c)",
-	    "m CROSS JOIN LATERAL unnest(m.certifications) c") ","
-	"  'residency', (SELECT coalesce(json_agg(x ORDER BY x.count DESC,"
-	"     x.value), '[]') FROM (SELECT value, count(*) AS count FROM"
-	"     (SELECT r AS value FROM m CROSS JOIN LATERAL"
-	"       unnest(m.data_residency) r"
-	"      UNION ALL SELECT 'EU' FROM m"
-	"       WHERE residency_matches(m.data_residency, 'EU')"
-	"         AND NOT 'EU' = ANY(m.data_residency)) y"
-	"     GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12) x),"
-	"  'max_price', " BOUNDS("m.price <= b.value::numeric",
-	    "('0.1'), ('1'), ('5'), ('20')", "numeric") ","
-	"  'min_context', " BOUNDS("m.context >= b.value::int",
-	    "('32000'), ('128000'), ('200000'), ('1000000')", "int") ","
-	"  'max_latency', " BOUNDS("m.latency <= b.value::int",
-	    "('1000'), ('2000'), ('5000'), ('30000')", "int") ","
-	"  'status', " TOP_VALUES("status", "m") ","
-	"  'min_rating', " BOUNDS("m.rating >= b.value::numeric",
-	    "('3'), ('4'), ('4.5')", "numeric") ") AS facets" };
+	" " FACETS_SQL " AS facets" };
 
 /* The planner's estimate of the match set, when it is too large to
  * count: the total shown as "about N". */
