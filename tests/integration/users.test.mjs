@@ -98,6 +98,14 @@ describe('user administration', () => {
     const a = await signIn('admin@example.com');
     const { email, id } = await createUser(a);
     const session = await signInAs(email);
+    // What the person wrote is theirs too: a review of theirs goes with
+    // them (written straight into the table: reviews.test.mjs tests how
+    // one is written), and the service's rating follows.
+    const svc = HAS_PSQL ? sql("SELECT id FROM services WHERE status = 'active' ORDER BY name LIMIT 1") : null;
+    if (HAS_PSQL) {
+      sql(`INSERT INTO reviews (service_id, author_id, rating, body) VALUES ('${svc}', '${id}', 2, 'Mine, and personal.')`);
+      assert.equal(sql(`SELECT count(*) FROM service_ratings WHERE service_id = '${svc}'`), '1');
+    }
     const r = await post(`/api/v1/admin/users/${id}/erase`, a, {});
     assert.equal(r.status, 204, r.text);
     assertProblem(await get('/api/v1/account', { headers: { Cookie: `mkt_session=${session}` } }), 401, 'unauthenticated');
@@ -110,6 +118,9 @@ describe('user administration', () => {
       assert.equal(sql(`SELECT count(*) FROM users WHERE email = '${email}'`), '0');
       assert.equal(sql(`SELECT count(*) FROM audit_log_pii p JOIN audit_log l USING (seq) WHERE l.actor_id = '${id}'`), '0');
       assert.ok(Number(sql(`SELECT count(*) FROM audit_log WHERE action = 'user.erase' AND resource_id = '${id}'`)) === 1);
+      assert.equal(sql(`SELECT count(*) FROM reviews WHERE author_id = '${id}'`), '0', 'their review is gone');
+      assert.equal(sql(`SELECT coalesce((SELECT reviews FROM service_ratings WHERE service_id = '${svc}'), 0)`),
+        sql(`SELECT count(*) FROM reviews WHERE service_id = '${svc}' AND NOT hidden`), 'the rating follows');
     }
     assertProblem(await post(`/api/v1/admin/users/${a.account.id}/erase`, a, {}), 409, 'conflict');
     assertProblem(await post(`/api/v1/admin/users/${crypto.randomUUID()}/erase`, a, {}), 404, 'not-found');
