@@ -68,26 +68,11 @@ const n0 = (x) => (x == null ? '—' : Number(x).toLocaleString('en-US'));
 
 const total = Number(sql("SELECT count(*) FROM services WHERE status IN ('active', 'deprecated')"));
 const synthetic = Number(sql("SELECT count(*) FROM services WHERE slug ~ '^syn-[0-9]{7}$'"));
-const hasExact = sql("SELECT to_regprocedure('search_rank_exact(text, integer, integer)') IS NOT NULL") === 't';
 const hasVocab = sql("SELECT to_regclass('bench.vocab') IS NOT NULL") === 't';
-log(`${n0(total)} listed services (${n0(synthetic)} synthetic); search_rank_exact ${hasExact ? 'present' : 'MISSING: agreement uses the bench\'s copy of the 0009 blend'}`);
+log(`${n0(total)} listed services (${n0(synthetic)} synthetic)`);
 
-// The exact blended ranking when the schema has no search_rank_exact()
-// yet: 0009_ranking.sql's components, anonymous reader, default weights.
-const exactSql = (q, k) => hasExact
-  ? `SELECT id::text, score FROM search_rank_exact(${lit(q)}, 0, ${k})`
-  : `SELECT s.id::text, 0.4 * c.relevance + 0.2 * c.popularity
-            + 0.2 * c.performance + 0.2 * c.compliance AS score
-     FROM services s JOIN providers p ON p.id = s.provider_id
-     LEFT JOIN service_stats st ON st.service_id = s.id
-     CROSS JOIN LATERAL search_components(s.search_vector, search_query(${lit(q)}),
-       s.certifications, s.data_residency, p.verified, s.sla, st.calls_30d,
-       (SELECT max(calls_30d) FROM service_stats), st.p95_latency_ms,
-       st.availability) c
-     WHERE s.status IN ('active', 'deprecated')
-       AND service_visible(s.compliance_level, 0, p.organization_id, NULL)
-       AND s.search_vector @@ search_query(${lit(q)})
-     ORDER BY score DESC, s.name, s.id LIMIT ${k}`;
+// The exact, uncapped blended ranking (0010_search_scale.sql).
+const exactSql = (q, k) => `SELECT id::text, score FROM search_rank_exact(${lit(q)}, 0, ${k})`;
 
 // ---- HTTP: one client = one keep-alive connection (undici) + memcached ----
 
@@ -500,7 +485,7 @@ for (const k of classes) {
 console.log(`${'(floor: /health/search)'.padEnd(23)} ${f1(results.floor.p50).padStart(8)} ${f1(results.floor.p95).padStart(7)} ${f1(results.floor.p99).padStart(7)}       the cost of any request through lighttpd and FastCGI`);
 console.log('  plain: the top 20 by ts_rank_cd of all matches, the tsquery a constant (facet filters: with the filters; facet counts: every facet over all');
 console.log('  matches; typeahead: lower(name) LIKE prefix); count: exact count(*); exact: the uncapped blended ranking, top 20');
-console.log(`  (${hasExact ? 'search_rank_exact()' : "the bench's copy of the 0009 blend: search_rank_exact() is missing"}).  Ratios below 1 mean the API is faster.`);
+console.log(`  (search_rank_exact()).  Ratios below 1 mean the API is faster.`);
 for (const k of classes) {
   const e = results.classes[k.name].apiErrors;
   if (Object.keys(e).length) console.log(`  ${k.name}: HTTP errors ${JSON.stringify(e)}`);

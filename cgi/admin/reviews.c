@@ -139,51 +139,7 @@ static const struct mkt_sql q_unhide = { "admin_review_unhide", 1,
 static const char *
 reason(struct mkt_req *r, bool *bad)
 {
-	struct json_object	*v;
-	const char		*s = NULL;
-	size_t			 i, len = 0, n;
-
-	*bad = false;
-	if (r->json != NULL) {
-		if (json_object_is_type(r->json, json_type_object) &&
-		    json_object_object_get_ex(r->json, "reason", &v) &&
-		    v != NULL && !json_object_is_type(v, json_type_null)) {
-			if (!json_object_is_type(v, json_type_string)) {
-				*bad = true;
-				return NULL;
-			}
-			s = json_object_get_string(v);
-			len = (size_t)json_object_get_string_len(v);
-		}
-	} else
-		for (i = 0; i < r->nform; i++)
-			if (strcmp(r->form[i].key, "reason") == 0) {
-				s = r->form[i].val;
-				len = r->form[i].vlen;
-			}
-	if (s == NULL)
-		return NULL;
-	if (strlen(s) != len || !mkt_text_clean(s, len)) {
-		*bad = true;
-		return NULL;
-	}
-	s = mkt_skip_ws(s);
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-	    s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	return n > 0 ? mkt_arena_strndup(r->arena, s, n) : NULL;
-}
-
-static size_t
-chars(const char *s)
-{
-	size_t	 n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
+	return mkt_trim(r->arena, mkt_body_field(r, "reason", false, bad));
 }
 
 /* Hides (hide) or shows again one review, with a reason; both audited
@@ -210,7 +166,7 @@ moderate(struct mkt_req *r, bool hide)
 		    "with the decision") :
 		    mkt_tr(r, "say why the review is shown again: it is kept "
 		    "with the decision"));
-	if (chars(why) > REASON_MAX)
+	if (mkt_utf8_chars(why, strlen(why)) > REASON_MAX)
 		return mkt_failf(r, 422, "invalid-input", mkt_tr(r,
 		    "the reason is too long: at most %d characters"),
 		    REASON_MAX);

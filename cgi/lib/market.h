@@ -100,6 +100,11 @@ bool	 mkt_slug_ok(const char *, size_t maxlen);
 bool	 mkt_uuid_ok(const char *);
 void	 mkt_slugify(struct mkt_buf *, const char *);
 const char *mkt_skip_ws(const char *);
+/* Characters, not bytes, of valid UTF-8. */
+size_t	 mkt_utf8_chars(const char *, size_t);
+/* s without leading blanks and trailing white space, in the arena;
+ * NULL when nothing is left (or s is NULL). */
+const char *mkt_trim(struct mkt_arena *, const char *s);
 int	 mkt_hex_digit(int);
 
 /* ---- configuration: a key = value file, MKT_<KEY> environment wins ---- */
@@ -300,6 +305,11 @@ const char *mkt_req_header(const struct mkt_req *, const char *env_name);
 const char *mkt_req_env(const struct mkt_req *, const char *name);
 const char *mkt_req_cookie(const struct mkt_req *, const char *name);
 const struct mkt_pval *mkt_param(const struct mkt_req *, const char *name);
+/* A text field of the body, JSON object or urlencoded form alike: NULL
+ * when absent, null or empty; *bad when present but not clean text (or
+ * not a JSON string; numbers too when numbers_ok). */
+const char *mkt_body_field(const struct mkt_req *, const char *name,
+	    bool numbers_ok, bool *bad);
 const char *mkt_route_arg(const struct mkt_req *, size_t);
 const char *mkt_tr(const struct mkt_req *, const char *msgid) MKT_FORMAT_ARG(2);
 

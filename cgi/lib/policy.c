@@ -400,17 +400,6 @@ list_has(struct json_object *list, struct json_object *v)
 	return false;
 }
 
-static size_t
-utf8_len(const char *s, size_t n)
-{
-	size_t	 i, chars = 0;
-
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			chars++;
-	return chars;
-}
-
 /* Whether the condition holds for the subject's field f (NULL: absent
  * or null, for which no operator holds). */
 static bool
@@ -482,7 +471,7 @@ holds(enum op op, struct json_object *f, struct json_object *val)
 		if (arr)
 			n = json_object_array_length(f);
 		else if (json_object_is_type(f, json_type_string))
-			n = utf8_len(json_object_get_string(f),
+			n = mkt_utf8_chars(json_object_get_string(f),
 			    (size_t)json_object_get_string_len(f));
 		else
 			return false;

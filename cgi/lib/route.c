@@ -248,6 +248,45 @@ mkt_param(const struct mkt_req *r, const char *name)
 }
 
 const char *
+mkt_body_field(const struct mkt_req *r, const char *name, bool numbers_ok,
+    bool *bad)
+{
+	struct json_object	*v;
+	const char		*s = NULL;
+	size_t			 i, len = 0;
+
+	*bad = false;
+	if (r->json != NULL) {
+		if (!json_object_is_type(r->json, json_type_object) ||
+		    !json_object_object_get_ex(r->json, name, &v) ||
+		    v == NULL || json_object_is_type(v, json_type_null))
+			return NULL;
+		if (json_object_is_type(v, json_type_string))
+			len = (size_t)json_object_get_string_len(v);
+		else if (numbers_ok && json_object_is_type(v, json_type_int))
+			len = strlen(json_object_get_string(v));
+		else {
+			*bad = true;
+			return NULL;
+		}
+		s = json_object_get_string(v);
+	} else
+		for (i = 0; i < r->nform; i++)
+			if (strcmp(r->form[i].key, name) == 0) {
+				s = r->form[i].val;
+				len = r->form[i].vlen;
+			}
+	if (s == NULL || len == 0)
+		return NULL;
+	/* A NUL inside the value, or control characters. */
+	if (strlen(s) != len || !mkt_text_clean(s, len)) {
+		*bad = true;
+		return NULL;
+	}
+	return s;
+}
+
+const char *
 mkt_route_arg(const struct mkt_req *r, size_t i)
 {
 	return i < MKT_MAX_ROUTE_ARGS ? r->route_args[i] : NULL;

@@ -282,19 +282,6 @@ put_value(struct mkt_buf *b, struct json_object *v)
 	}
 }
 
-/* Characters, not bytes, as JSON Schema counts them (valid UTF-8 is
- * assumed: json-c's tokener checked it). */
-static size_t
-utf8_len(const char *s, size_t n)
-{
-	size_t	 i, chars = 0;
-
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			chars++;
-	return chars;
-}
-
 /* A non-negative integer keyword ("minLength": 3), or false. */
 static bool
 get_count(struct json_object *schema, const char *key, uint64_t *out)
@@ -581,7 +568,8 @@ check_string(struct ctx *c, struct json_object *schema,
 	uint64_t	 lim;
 	size_t		 n;
 
-	n = utf8_len(json_object_get_string(inst),
+	/* Characters, not bytes, as JSON Schema counts them. */
+	n = mkt_utf8_chars(json_object_get_string(inst),
 	    (size_t)json_object_get_string_len(inst));
 	if (get_count(schema, "minLength", &lim) && n < lim)
 		fail(c, "string is shorter than %" PRIu64 " character%s",

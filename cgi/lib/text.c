@@ -271,3 +271,29 @@ mkt_skip_ws(const char *s)
 		s++;
 	return s;
 }
+
+size_t
+mkt_utf8_chars(const char *s, size_t n)
+{
+	size_t	 i, chars = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			chars++;
+	return chars;
+}
+
+const char *
+mkt_trim(struct mkt_arena *a, const char *s)
+{
+	size_t	 n;
+
+	if (s == NULL)
+		return NULL;
+	s = mkt_skip_ws(s);
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	return n > 0 ? mkt_arena_strndup(a, s, n) : NULL;
+}

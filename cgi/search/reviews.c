@@ -196,76 +196,6 @@ parse(const PGresult *res, const char *col)
 
 /* ---- input ---- */
 
-/*
- * A field of the JSON body or of the form: its text, or NULL when it is
- * absent, null or empty.  *bad when it is there but not text a person
- * typed (a JSON object or array, a NUL inside, control characters).
- */
-static const char *
-field(struct mkt_req *r, const char *name, bool *bad)
-{
-	struct json_object	*v;
-	const char		*s = NULL;
-	size_t			 i, len = 0;
-
-	*bad = false;
-	if (r->json != NULL) {
-		if (!json_object_is_type(r->json, json_type_object) ||
-		    !json_object_object_get_ex(r->json, name, &v) ||
-		    v == NULL || json_object_is_type(v, json_type_null))
-			return NULL;
-		if (!json_object_is_type(v, json_type_string) &&
-		    !json_object_is_type(v, json_type_int)) {
-			*bad = true;
-			return NULL;
-		}
-		s = json_object_get_string(v);
-		len = json_object_is_type(v, json_type_string) ?
-		    (size_t)json_object_get_string_len(v) : strlen(s);
-	} else
-		for (i = 0; i < r->nform; i++)
-			if (strcmp(r->form[i].key, name) == 0) {
-				s = r->form[i].val;
-				len = r->form[i].vlen;
-			}
-	if (s == NULL || len == 0)
-		return NULL;
-	if (strlen(s) != len || !mkt_text_clean(s, len)) {
-		*bad = true;
-		return NULL;
-	}
-	return s;
-}
-
-/* The text without surrounding white space, in the arena; NULL if none
- * is left. */
-static const char *
-trimmed(struct mkt_req *r, const char *s)
-{
-	size_t	 n;
-
-	if (s == NULL)
-		return NULL;
-	s = mkt_skip_ws(s);
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-	    s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	return n > 0 ? mkt_arena_strndup(r->arena, s, n) : NULL;
-}
-
-/* Characters, not bytes (the text is valid UTF-8). */
-static size_t
-chars(const char *s)
-{
-	size_t	 n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static void
 bad_field(struct json_object *errors, const char *name, const char *reason)
 {
@@ -284,7 +214,7 @@ text_field(struct mkt_req *r, const char *name, bool required, size_t max,
 	const char	*s;
 	bool		 bad;
 
-	s = field(r, name, &bad);
+	s = mkt_body_field(r, name, true, &bad);
 	if (s != NULL)
 		json_object_object_add(values, name, json_object_new_string(s));
 	if (bad) {
@@ -292,13 +222,13 @@ text_field(struct mkt_req *r, const char *name, bool required, size_t max,
 		    "must be plain text without control characters"));
 		return NULL;
 	}
-	if ((s = trimmed(r, s)) == NULL) {
+	if ((s = mkt_trim(r->arena, s)) == NULL) {
 		if (required)
 			bad_field(errors, name, mkt_tr(r,
 			    "is required: write a few words"));
 		return NULL;
 	}
-	if (chars(s) > max) {
+	if (mkt_utf8_chars(s, strlen(s)) > max) {
 		bad_field(errors, name, mkt_arena_printf(r->arena,
 		    mkt_tr(r, "is too long: at most %zu characters"), max));
 		return NULL;
@@ -591,7 +521,7 @@ reviews_post(struct mkt_req *r)
 
 	values = mkt_json_own(r, json_object_new_object());
 	errors = mkt_json_own(r, json_object_new_array());
-	rating = field(r, "rating", &bad);
+	rating = mkt_body_field(r, "rating", true, &bad);
 	if (rating != NULL)
 		json_object_object_add(values, "rating",
 		    json_object_new_string(rating));

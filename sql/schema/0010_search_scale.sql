@@ -52,6 +52,17 @@ RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
          + CASE WHEN coalesce(verified, false) THEN 0.3 ELSE 0 END
 $$;
 
+-- The stored, query-independent part of the blended score, with the
+-- weights of search_weights: one formula for the trigger and the refresh.
+CREATE FUNCTION service_rank_static(popularity double precision,
+    performance double precision, compliance double precision)
+RETURNS double precision LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT w.popularity * service_rank_static.popularity
+         + w.performance * service_rank_static.performance
+         + w.compliance * service_rank_static.compliance
+    FROM search_weights w
+$$;
+
 CREATE FUNCTION services_rank() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -62,10 +73,8 @@ BEGIN
     NEW.rank_compliance := service_rank_compliance(NEW.certifications,
         NEW.data_residency,
         (SELECT p.verified FROM providers p WHERE p.id = NEW.provider_id));
-    SELECT w.popularity * NEW.rank_popularity
-         + w.performance * NEW.rank_performance
-         + w.compliance * NEW.rank_compliance
-      INTO NEW.rank_static FROM search_weights w;
+    NEW.rank_static := service_rank_static(NEW.rank_popularity,
+        NEW.rank_performance, NEW.rank_compliance);
     RETURN NEW;
 END $$;
 
@@ -96,51 +105,13 @@ CREATE INDEX services_name_search_idx ON services USING gin (name_vector);
 CREATE INDEX services_rank_idx ON services (rank_static DESC, name, id)
     WHERE status IN ('active', 'deprecated');
 
--- Popularity and performance from service_stats (rebuilt by marketctl
--- search-refresh just before): only rows that change are written, so
--- a refresh of a quiet catalog costs a read.  Then the stored score of
--- every service whose weights changed.  Returns the rows written.
-CREATE FUNCTION search_refresh_ranks() RETURNS bigint
-LANGUAGE plpgsql AS $$
-DECLARE
-    n bigint;
-    m bigint;
-BEGIN
-    WITH busiest AS (SELECT max(calls_30d) AS calls FROM service_stats),
-    fresh AS (
-        SELECT s.id,
-               CASE WHEN coalesce(st.calls_30d, 0) > 0 AND b.calls > 0
-                    THEN ln(1 + st.calls_30d) / ln(1 + b.calls)
-                    ELSE 0 END::double precision AS popularity,
-               CASE WHEN st.p95_latency_ms IS NULL OR st.p95_latency_ms = 0
-                      OR jsonb_typeof(s.sla->'max_latency_ms')
-                         IS DISTINCT FROM 'number'
-                    THEN 0.5
-                    ELSE least(1.0, (s.sla->>'max_latency_ms')::double precision
-                                    / st.p95_latency_ms)
-                         * coalesce(st.availability / 100, 1)
-               END::double precision AS performance
-        FROM services s
-        LEFT JOIN service_stats st ON st.service_id = s.id
-        CROSS JOIN busiest b)
-    UPDATE services s
-    SET rank_popularity = f.popularity, rank_performance = f.performance
-    FROM fresh f
-    WHERE s.id = f.id
-      AND (s.rank_popularity, s.rank_performance)
-          IS DISTINCT FROM (f.popularity, f.performance);
-    GET DIAGNOSTICS n = ROW_COUNT;
-    UPDATE services s
-    SET rank_static = w.popularity * s.rank_popularity
-                    + w.performance * s.rank_performance
-                    + w.compliance * s.rank_compliance
-    FROM search_weights w
-    WHERE s.rank_static IS DISTINCT FROM w.popularity * s.rank_popularity
-                    + w.performance * s.rank_performance
-                    + w.compliance * s.rank_compliance;
-    GET DIAGNOSTICS m = ROW_COUNT;
-    RETURN n + m;
-END $$;
+-- search_refresh_ranks(), which rebuilds popularity and performance
+-- from service_stats, is in 0012_recommendations.sql: popularity counts
+-- ratings too, and they come with 0011_reviews.sql.
+
+-- The per-row blend of 0009_ranking.sql: its parts are stored now.
+DROP FUNCTION search_components(tsvector, tsquery, text[], text[], boolean,
+    jsonb, bigint, bigint, integer, numeric);
 
 -- The exact blended ranking of the services an anonymous reader
 -- (clearance 0) or anyone else may see for the words q, uncapped: every
