@@ -62,6 +62,8 @@ int
 mkt_app_init(struct mkt_app *app, const struct mkt_program *prog,
     struct mkt_config *cfg, bool check_only)
 {
+	char	 key[64];
+
 	(void)check_only;
 	memset(app, 0, sizeof(*app));
 	app->prog = prog;
@@ -84,7 +86,11 @@ mkt_app_init(struct mkt_app *app, const struct mkt_program *prog,
 	    8192, 256, 65536);
 	app->statement_timeout_ms = mkt_config_long(cfg,
 	    "statement_timeout_ms", 5000, 100, 600000);
-	app->threads = mkt_config_long(cfg, "threads", 1, 1, 256);
+	/* "<program>_threads" (consume_threads: the gateway holds a thread
+	 * per call in flight), else "threads". */
+	snprintf(key, sizeof(key), "%s_threads", prog->name);
+	app->threads = mkt_config_long(cfg, key, mkt_config_long(cfg,
+	    "threads", 1, 1, 4096), 1, 4096);
 	app->max_requests = mkt_config_long(cfg, "max_requests", 0, 0,
 	    100000000);
 	load_languages(app);
@@ -142,4 +148,29 @@ const char *
 mkt_setting(const struct mkt_req *r, const char *key, const char *def)
 {
 	return mkt_config_str(r->app->cfg, key, def);
+}
+
+/*
+ * The gateway's base URL as clients should write it ("https://market.
+ * example.com/v1"): the setting public_url, which wins because behind a
+ * proxy the Host header may be an internal name, else this request's
+ * scheme and Host.  In the arena.
+ */
+const char *
+mkt_gateway_url(struct mkt_req *r)
+{
+	const char	*host = mkt_req_header(r, "HTTP_HOST");
+	const char	*pub = mkt_setting(r, "public_url", "");
+	size_t		 n = strlen(pub);
+
+	if (host == NULL || !mkt_header_value_ok(host) || strlen(host) > 255 ||
+	    strpbrk(host, " \"'<>\\") != NULL)
+		host = "marketplace.example";
+	while (n > 0 && pub[n - 1] == '/')
+		n--;
+	if ((strncmp(pub, "https://", 8) == 0 || strncmp(pub, "http://", 7) ==
+	    0) && n > 8 && n < 256 && strpbrk(pub, " \"'<>\\") == NULL)
+		return mkt_arena_printf(r->arena, "%.*s/v1", (int)n, pub);
+	return mkt_arena_printf(r->arena, "%s://%s/v1",
+	    mkt_https(r) ? "https" : "http", host);
 }

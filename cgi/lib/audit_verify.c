@@ -377,7 +377,7 @@ mkt_audit_verify(struct mkt_req *r, struct mkt_audit_report *rep)
 
 	memset(rep, 0, sizeof(*rep));
 	if (w->in_tx) {
-		failed(rep, w->pg, NULL, "a transaction is already open");
+		failed(rep, w->db->pg, NULL, "a transaction is already open");
 		return MKT_EINVAL;
 	}
 	/* Connects, or reconnects after a server restart. */
@@ -386,13 +386,13 @@ mkt_audit_verify(struct mkt_req *r, struct mkt_audit_report *rep)
 		    mkt_strerror(e));
 		return e;
 	}
-	e = mkt_audit_verify_conn(w->pg, rep);
+	e = mkt_audit_verify_conn(w->db->pg, rep);
 	if (e != MKT_OK) {
 		mkt_log_error(r, "audit chain verification failed: %s",
 		    rep->reason);
 		snprintf(w->sqlstate, sizeof(w->sqlstate), "%s",
 		    rep->sqlstate);
-		if (PQstatus(w->pg) == CONNECTION_BAD)
+		if (PQstatus(w->db->pg) == CONNECTION_BAD)
 			w->db_down = true;
 	}
 	return e;

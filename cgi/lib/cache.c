@@ -7,8 +7,8 @@
 
 /*
  * Lazily creates the worker's handle.  Timeouts are short: a hung
- * memcached must cost a request milliseconds, never stall a worker, and a
- * cache failure is always treated as a miss.
+ * memcached must cost a request a fraction of a second, never stall a
+ * worker, and a cache failure is always treated as a miss.
  */
 static memcached_st *
 handle(struct mkt_req *r)
@@ -35,8 +35,12 @@ handle(struct mkt_req *r)
 	memcached_server_list_free(servers);
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_DISTRIBUTION,
 	    MEMCACHED_DISTRIBUTION_CONSISTENT);
-	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, 50);
-	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, 50);
+	/* A server that is down refuses at once; these bound a slow one.
+	 * Not much lower: on a loaded machine a healthy server can take
+	 * tens of milliseconds, and a rate limit that times out lets the
+	 * call through (gateway_ratelimit_fail = open). */
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, 250);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, 250);
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);
@@ -127,14 +131,24 @@ enum mkt_err
 mkt_cache_incr(struct mkt_req *r, const char *key, time_t ttl,
     uint64_t *value)
 {
+	return mkt_cache_add(r, key, ttl, 1, value);
+}
+
+/* The same by delta (created at delta). */
+enum mkt_err
+mkt_cache_add(struct mkt_req *r, const char *key, time_t ttl,
+    uint64_t delta, uint64_t *value)
+{
 	memcached_st	*mc = handle(r);
 	char		 k[80];
+	uint64_t	 ignored;
 
 	if (mc == NULL)
 		return MKT_ECACHE;
 	make_key(k, key);
-	return memcached_increment_with_initial(mc, k, strlen(k), 1, 1, ttl,
-	    value) == MEMCACHED_SUCCESS ? MKT_OK : MKT_ECACHE;
+	return memcached_increment_with_initial(mc, k, strlen(k), delta,
+	    delta, ttl, value != NULL ? value : &ignored) ==
+	    MEMCACHED_SUCCESS ? MKT_OK : MKT_ECACHE;
 }
 
 void

@@ -14,7 +14,94 @@ pq_clear(void *p)
 static void
 forget_prepared(struct mkt_worker *w)
 {
-	w->nprepared = 0;
+	w->db->nprepared = 0;
+}
+
+/* ---- the pool ---- */
+
+void
+mkt_db_pool_init(struct mkt_app *app, long size)
+{
+	struct mkt_dbpool	*p = mkt_xcalloc(1, sizeof(*p));
+	size_t			 i;
+
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	p->size = (size_t)size;
+	p->conns = mkt_xcalloc(p->size, sizeof(*p->conns));
+	p->idle = mkt_xcalloc(p->size, sizeof(*p->idle));
+	for (i = 0; i < p->size; i++)
+		p->idle[p->nidle++] = &p->conns[p->size - 1 - i];
+	app->pool = p;
+}
+
+void
+mkt_db_pool_free(struct mkt_app *app)
+{
+	struct mkt_dbpool	*p = app->pool;
+	size_t			 i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->size; i++)
+		if (p->conns[i].pg != NULL)
+			PQfinish(p->conns[i].pg);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->freed);
+	free(p->conns);
+	free(p->idle);
+	free(p);
+	app->pool = NULL;
+}
+
+/* The worker's connection: its own, or one from the pool (waiting for
+ * one when all are taken: they are held for milliseconds). */
+static void
+acquire(struct mkt_worker *w)
+{
+	struct mkt_dbpool	*p = w->app->pool;
+
+	if (w->db != NULL)
+		return;
+	if (p == NULL) {
+		w->db = &w->own;
+		return;
+	}
+	pthread_mutex_lock(&p->lock);
+	while (p->nidle == 0) {
+		p->waits++;
+		pthread_cond_wait(&p->freed, &p->lock);
+	}
+	w->db = p->idle[--p->nidle];
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void
+release(struct mkt_worker *w)
+{
+	struct mkt_dbpool	*p = w->app->pool;
+
+	if (p == NULL || w->db == NULL || w->in_tx)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->idle[p->nidle++] = w->db;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+	w->db = NULL;
+}
+
+/* Gives the connection back before a long wait that needs none (the
+ * gateway, before calling the provider).  Not inside a transaction. */
+void
+mkt_db_release(struct mkt_req *r)
+{
+	release(r->worker);
+}
+
+static bool
+async_commits(const struct mkt_req *r)
+{
+	return strcmp(r->app->prog->name, "consume") == 0;
 }
 
 /* Connects or, after a server restart, reconnects.  Keeps the request
@@ -23,16 +110,17 @@ static enum mkt_err
 ensure_conn(struct mkt_req *r)
 {
 	struct mkt_worker	*w = r->worker;
-	char			 timeout[160];
+	char			 timeout[256];
 	const char		*keys[] = { "dbname", "application_name",
 	    "options", "connect_timeout", NULL };
 	const char		*vals[5];
 
-	if (w->pg != NULL && PQstatus(w->pg) == CONNECTION_OK)
+	acquire(w);
+	if (w->db->pg != NULL && PQstatus(w->db->pg) == CONNECTION_OK)
 		return MKT_OK;
-	if (w->pg != NULL) {
+	if (w->db->pg != NULL) {
 		forget_prepared(w);
-		PQreset(w->pg);
+		PQreset(w->db->pg);
 	} else {
 		/* Custom plans always: the statements' optional filters
 		 * ("$5 IS NULL OR vector @@ query") only fold away, and
@@ -40,22 +128,32 @@ ensure_conn(struct mkt_req *r)
 		 * sees the values; a generic plan scans everything. */
 		/* No parallel workers: starting them costs more than the
 		 * short statements of a web request gain from them. */
+		/* The gateway's statements have no optional filters, and
+		 * run thousands of times a second: planned once. */
+		/* The gateway (consume): statements planned once, as they
+		 * run thousands of times a second with no optional filter;
+		 * and asynchronous commits outside mkt_db_begin() (see
+		 * gateway.c: its counters; transactions stay durable). */
 		snprintf(timeout, sizeof(timeout), "-c statement_timeout=%ld "
-		    "-c plan_cache_mode=force_custom_plan "
-		    "-c max_parallel_workers_per_gather=0",
-		    r->app->statement_timeout_ms);
+		    "-c plan_cache_mode=%s "
+		    "-c max_parallel_workers_per_gather=0%s",
+		    r->app->statement_timeout_ms,
+		    async_commits(r) ? "force_generic_plan" :
+		    "force_custom_plan",
+		    async_commits(r) ? " -c synchronous_commit=off" : "");
 		vals[0] = r->app->database;
 		vals[1] = mkt_arena_printf(r->arena, "mkt-%s",
 		    r->app->prog->name);
 		vals[2] = timeout;
 		vals[3] = "3";
 		vals[4] = NULL;
-		w->pg = PQconnectdbParams(keys, vals, 1);
+		w->db->pg = PQconnectdbParams(keys, vals, 1);
 	}
-	if (w->pg == NULL || PQstatus(w->pg) != CONNECTION_OK) {
+	if (w->db->pg == NULL || PQstatus(w->db->pg) != CONNECTION_OK) {
 		if (!w->db_down)
 			mkt_log_error(r, "could not connect to the database: "
-			    "%s", w->pg ? PQerrorMessage(w->pg) : "no memory");
+			    "%s", w->db->pg ? PQerrorMessage(w->db->pg) :
+			    "no memory");
 		w->db_down = true;
 		return MKT_EDBDOWN;
 	}
@@ -70,8 +168,8 @@ is_prepared(const struct mkt_worker *w, const struct mkt_sql *q)
 {
 	size_t	 i;
 
-	for (i = 0; i < w->nprepared; i++)
-		if (w->prepared[i] == q)
+	for (i = 0; i < w->db->nprepared; i++)
+		if (w->db->prepared[i] == q)
 			return true;
 	return false;
 }
@@ -83,14 +181,14 @@ exec_once(struct mkt_req *r, const struct mkt_sql *q, const char *const *params)
 	PGresult		*res;
 
 	if (!is_prepared(w, q)) {
-		res = PQprepare(w->pg, q->name, q->text, q->nparams, NULL);
+		res = PQprepare(w->db->pg, q->name, q->text, q->nparams, NULL);
 		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
 			return res;
 		PQclear(res);
-		if (w->nprepared < MKT_MAX_PREPARED)
-			w->prepared[w->nprepared++] = q;
+		if (w->db->nprepared < MKT_MAX_PREPARED)
+			w->db->prepared[w->db->nprepared++] = q;
 	}
-	return PQexecPrepared(w->pg, q->name, q->nparams, params, NULL, NULL, 0);
+	return PQexecPrepared(w->db->pg, q->name, q->nparams, params, NULL, NULL, 0);
 }
 
 /*
@@ -124,13 +222,13 @@ mkt_db_exec(struct mkt_req *r, const struct mkt_sql *q,
 		/* Lost: no SQLSTATE (the socket failed), connection errors
 		 * (08xxx) or the server going away (57P01-57P05). */
 		state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-		lost = PQstatus(w->pg) == CONNECTION_BAD || state == NULL ||
+		lost = PQstatus(w->db->pg) == CONNECTION_BAD || state == NULL ||
 		    strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0;
 		if (lost && !w->in_tx && attempt == 0) {
 			PQclear(res);
 			mkt_log_warn(r, "database connection lost; reconnecting");
 			forget_prepared(w);
-			PQreset(w->pg);
+			PQreset(w->db->pg);
 			continue;
 		}
 		break;
@@ -141,12 +239,14 @@ mkt_db_exec(struct mkt_req *r, const struct mkt_sql *q,
 	snprintf(w->sqlstate, sizeof(w->sqlstate), "%s", state ? state : "");
 	mkt_log_error(r, "statement %s failed (SQLSTATE %s): %s", q->name,
 	    w->sqlstate[0] ? w->sqlstate : "none", res ?
-	    PQresultErrorMessage(res) : PQerrorMessage(w->pg));
+	    PQresultErrorMessage(res) : PQerrorMessage(w->db->pg));
 	PQclear(res);
 	return NULL;
 }
 
 static const struct mkt_sql q_begin = { "mkt_begin", 0, "BEGIN" };
+static const struct mkt_sql q_durable = { "mkt_durable", 0,
+	"SET LOCAL synchronous_commit TO on" };
 static const struct mkt_sql q_commit = { "mkt_commit", 0, "COMMIT" };
 static const struct mkt_sql q_ping = { "mkt_ping", 0, "SELECT 1" };
 
@@ -156,6 +256,11 @@ mkt_db_begin(struct mkt_req *r)
 	if (mkt_db_exec(r, &q_begin, NULL) == NULL)
 		return r->worker->db_down ? MKT_EDBDOWN : MKT_EDB;
 	r->worker->in_tx = true;
+	/* Transactions are durable everywhere. */
+	if (async_commits(r) && mkt_db_exec(r, &q_durable, NULL) == NULL) {
+		mkt_db_rollback(r);
+		return r->worker->db_down ? MKT_EDBDOWN : MKT_EDB;
+	}
 	return MKT_OK;
 }
 
@@ -177,10 +282,10 @@ mkt_db_rollback(struct mkt_req *r)
 	struct mkt_worker	*w = r->worker;
 	PGresult		*res;
 
-	if (w->pg == NULL || !w->in_tx)
+	if (w->db == NULL || w->db->pg == NULL || !w->in_tx)
 		return;
 	w->in_tx = false;
-	res = PQexec(w->pg, "ROLLBACK");
+	res = PQexec(w->db->pg, "ROLLBACK");
 	PQclear(res);
 }
 
@@ -190,20 +295,24 @@ mkt_db_request_end(struct mkt_worker *w)
 {
 	PGresult	*res;
 
-	if (w->pg != NULL && w->in_tx) {
-		res = PQexec(w->pg, "ROLLBACK");
+	if (w->db != NULL && w->db->pg != NULL && w->in_tx) {
+		res = PQexec(w->db->pg, "ROLLBACK");
 		PQclear(res);
 	}
 	w->in_tx = false;
+	release(w);
 }
 
+/* The worker's own connection; pooled ones close with the pool. */
 void
 mkt_db_close(struct mkt_worker *w)
 {
-	if (w->pg != NULL)
-		PQfinish(w->pg);
-	w->pg = NULL;
-	forget_prepared(w);
+	release(w);
+	if (w->own.pg != NULL)
+		PQfinish(w->own.pg);
+	w->own.pg = NULL;
+	w->own.nprepared = 0;
+	w->db = NULL;
 }
 
 int

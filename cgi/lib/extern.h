@@ -2,6 +2,8 @@
 #ifndef MARKET_EXTERN_H
 #define MARKET_EXTERN_H
 
+#include <pthread.h>
+
 #include <libpq-fe.h>
 #include <libmemcached/memcached.h>
 #include <libxslt/xsltInternals.h>
@@ -34,6 +36,7 @@ struct mkt_app {
 	long			 statement_timeout_ms;
 	long			 threads;
 	long			 max_requests;
+	struct mkt_dbpool	*pool;		/* NULL: a connection a thread */
 	const char		*langs[MKT_MAX_LANGS];
 	struct mkt_catalog	*catalogs[MKT_MAX_LANGS];
 	size_t			 nlangs;
@@ -42,12 +45,33 @@ struct mkt_app {
 	xsltSecurityPrefsPtr	 secprefs;
 };
 
-/* One per thread: its connections, its arena, its output buffer. */
-struct mkt_worker {
-	const struct mkt_app	*app;
+/* A database connection and the statements prepared on it. */
+struct mkt_dbconn {
 	PGconn			*pg;
 	const struct mkt_sql	*prepared[MKT_MAX_PREPARED];
 	size_t			 nprepared;
+};
+
+/*
+ * Connections shared by a program's threads when it runs more threads
+ * than it may hold connections (db_pool_size): the gateway's threads
+ * spend most of a call waiting for the provider, without the database.
+ * A thread takes a connection at its first statement and gives it back
+ * at the end of the request, or earlier with mkt_db_release().
+ */
+struct mkt_dbpool {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 freed;
+	struct mkt_dbconn	*conns;		/* size of them */
+	struct mkt_dbconn	**idle;		/* a stack of nidle */
+	size_t			 size, nidle, waits;
+};
+
+/* One per thread: its connections, its arena, its output buffer. */
+struct mkt_worker {
+	const struct mkt_app	*app;
+	struct mkt_dbconn	*db;		/* in use, or NULL */
+	struct mkt_dbconn	 own;		/* when there is no pool */
 	bool			 in_tx;
 	bool			 db_down;
 	char			 sqlstate[6];
@@ -63,6 +87,9 @@ struct mkt_worker {
 struct mkt_io {
 	size_t	(*read)(void *ctx, char *buf, size_t n);
 	bool	(*write)(void *ctx, const char *buf, size_t n);
+	/* Pushes what was written to the web server now (streams); may
+	 * be NULL where output is not buffered. */
+	bool	(*flush)(void *ctx);
 };
 
 /* app.c */
@@ -107,6 +134,8 @@ enum mkt_err mkt_audit_verify_conn(PGconn *, struct mkt_audit_report *);
 /* db.c, cache.c */
 void	 mkt_db_close(struct mkt_worker *);
 void	 mkt_db_request_end(struct mkt_worker *);
+void	 mkt_db_pool_init(struct mkt_app *, long size);
+void	 mkt_db_pool_free(struct mkt_app *);
 void	 mkt_cache_close(struct mkt_worker *);
 
 #endif /* MARKET_EXTERN_H */

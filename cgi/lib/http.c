@@ -123,11 +123,67 @@ ms_since(const struct timespec *t0)
  * than max_body, the status is kept, body holds the first max_body bytes
  * and error says so; the result is still MKT_OK, since an answer came.
  */
+/* A stream's receiver, called with each piece as it arrives. */
+struct stream {
+	CURL		*h;
+	mkt_http_sink	 fn;
+	void		*arg;
+	bool		 stopped;
+};
+
+static size_t
+stream_write(char *p, size_t size, size_t n, void *arg)
+{
+	struct stream	*s = arg;
+	long		 status = 0;
+	const char	*ct = NULL;
+
+	curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(s->h, CURLINFO_CONTENT_TYPE, &ct);
+	if (!s->fn(s->arg, status, ct, p, size * n)) {
+		s->stopped = true;
+		return 0;	/* aborts the transfer */
+	}
+	return size * n;
+}
+
+static enum mkt_err request(struct mkt_arena *, const char *, const char *,
+    const char *const *, const char *, size_t, long, size_t,
+    struct mkt_http_resp *, mkt_http_sink, void *);
+
 enum mkt_err
 mkt_http(struct mkt_arena *a, const char *method, const char *url,
     const char *const *headers, const char *body, size_t body_len,
     long timeout_ms, size_t max_body, struct mkt_http_resp *resp)
 {
+	return request(a, method, url, headers, body, body_len, timeout_ms,
+	    max_body, resp, NULL, NULL);
+}
+
+/*
+ * As mkt_http, but the answer's body goes to fn piece by piece as it
+ * arrives (nothing is kept); fn returning false stops the transfer.
+ * resp->status is set whenever the answer's head arrived, even when
+ * the transfer failed later (a stream cut off: MKT_ESYS and error).
+ */
+enum mkt_err
+mkt_http_stream(struct mkt_arena *a, const char *method, const char *url,
+    const char *const *headers, const char *body, size_t body_len,
+    long timeout_ms, struct mkt_http_resp *resp, mkt_http_sink fn,
+    void *arg)
+{
+	return request(a, method, url, headers, body, body_len, timeout_ms,
+	    0, resp, fn, arg);
+}
+
+static enum mkt_err
+request(struct mkt_arena *a, const char *method, const char *url,
+    const char *const *headers, const char *body, size_t body_len,
+    long timeout_ms, size_t max_body, struct mkt_http_resp *resp,
+    mkt_http_sink fn, void *arg)
+{
+	struct stream		 stream;
+	curl_off_t		 ttfb = 0;
 	char			 errbuf[CURL_ERROR_SIZE];
 	struct curl_slist	*list = NULL, *l;
 	struct sink		 sink;
@@ -202,8 +258,17 @@ mkt_http(struct mkt_arena *a, const char *method, const char *url,
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
 	    timeout_ms < CONNECT_TIMEOUT_MS ? timeout_ms : CONNECT_TIMEOUT_MS);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+	if (fn != NULL) {
+		stream.h = h;
+		stream.fn = fn;
+		stream.arg = arg;
+		stream.stopped = false;
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, stream_write);
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, &stream);
+	} else {
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+	}
 #if defined(PACKAGE_TARNAME) && defined(PACKAGE_VERSION)
 	curl_easy_setopt(h, CURLOPT_USERAGENT, PACKAGE_TARNAME "/"
 	    PACKAGE_VERSION);
@@ -236,6 +301,9 @@ mkt_http(struct mkt_arena *a, const char *method, const char *url,
 	resp->ms = ms_since(&t0);
 
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	if (curl_easy_getinfo(h, CURLINFO_STARTTRANSFER_TIME_T, &ttfb) ==
+	    CURLE_OK)
+		resp->ttfb_ms = (double)ttfb / 1e3;
 	if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
 	    ct != NULL)
 		resp->content_type = mkt_arena_strdup(a, ct);
@@ -245,6 +313,17 @@ mkt_http(struct mkt_arena *a, const char *method, const char *url,
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
 	curl_slist_free_all(list);
 
+	if (fn != NULL) {
+		mkt_buf_free(&sink.buf);
+		resp->status = status;
+		if (rc == CURLE_OK)
+			return MKT_OK;
+		resp->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+		snprintf(resp->error, sizeof(resp->error), "%s",
+		    stream.stopped ? "stopped by the receiver" :
+		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+		return MKT_ESYS;
+	}
 	if (rc == CURLE_OK || (sink.over && status > 0)) {
 		resp->status = status;
 		resp->len = sink.buf.len;

@@ -298,6 +298,7 @@ struct mkt_req {
 	const char		*problem_title;
 	const char		*problem_detail;
 	size_t			 bytes_out;
+	bool			 streamed;	/* mkt_stream_begin() sent it */
 };
 
 const char *mkt_req_id(const struct mkt_req *);
@@ -328,6 +329,11 @@ int	 mkt_failf(struct mkt_req *, int status, const char *type,
 int	 mkt_fail_db(struct mkt_req *);
 int	 mkt_redirect(struct mkt_req *, int status, const char *location);
 struct json_object *mkt_json_own(struct mkt_req *, struct json_object *);
+/* Streams (server-sent events): sends the status line and headers now,
+ * without a length; the body follows in pieces, each pushed through to
+ * the client at once.  false when the client has gone away. */
+bool	 mkt_stream_begin(struct mkt_req *, int status, const char *ctype);
+bool	 mkt_stream_write(struct mkt_req *, const char *, size_t);
 
 /* ---- database: prepared statements, parameters only ---- */
 
@@ -342,6 +348,9 @@ PGresult *mkt_db_exec(struct mkt_req *, const struct mkt_sql *,
 enum mkt_err mkt_db_begin(struct mkt_req *);
 enum mkt_err mkt_db_commit(struct mkt_req *);
 void	 mkt_db_rollback(struct mkt_req *);
+/* Gives a pooled connection back early, before a long wait that needs
+ * no database (outside a transaction; a no-op otherwise). */
+void	 mkt_db_release(struct mkt_req *);
 const char *mkt_db_val(const PGresult *, int row, const char *col);
 int64_t	 mkt_db_int(const PGresult *, int row, const char *col);
 bool	 mkt_db_bool(const PGresult *, int row, const char *col);
@@ -536,6 +545,7 @@ struct mkt_http_resp {
 	size_t		 len;
 	char		*content_type;	/* in the arena, or NULL */
 	double		 ms;		/* total time */
+	double		 ttfb_ms;	/* until the answer's first byte */
 	bool		 timed_out;
 	char		 error[256];	/* transport error, "" if none */
 };
@@ -546,6 +556,15 @@ enum mkt_err mkt_http(struct mkt_arena *, const char *method,
 	    const char *url, const char *const *headers, const char *body,
 	    size_t body_len, long timeout_ms, size_t max_body,
 	    struct mkt_http_resp *);
+
+/* Receives a streamed answer's body piece by piece, with the answer's
+ * status and content type; false stops the transfer. */
+typedef bool (*mkt_http_sink)(void *arg, long status, const char *ctype,
+	    const char *piece, size_t len);
+enum mkt_err mkt_http_stream(struct mkt_arena *, const char *method,
+	    const char *url, const char *const *headers, const char *body,
+	    size_t body_len, long timeout_ms, struct mkt_http_resp *,
+	    mkt_http_sink, void *arg);
 
 /* ---- secrets at rest and signatures (seal.c) ---- */
 
@@ -580,6 +599,8 @@ enum mkt_err mkt_cache_ping(struct mkt_req *, double *ms);
 enum mkt_err mkt_cache_delete(struct mkt_req *, const char *key);
 enum mkt_err mkt_cache_incr(struct mkt_req *, const char *key, time_t ttl,
 	    uint64_t *value);
+enum mkt_err mkt_cache_add(struct mkt_req *, const char *key, time_t ttl,
+	    uint64_t delta, uint64_t *value);
 
 /* ---- the catalog's vocabulary (vocab.c) ---- */
 
@@ -600,6 +621,9 @@ const struct mkt_config *mkt_settings(const struct mkt_req *);
 const char *mkt_setting(const struct mkt_req *, const char *key,
 	    const char *def);
 int	 mkt_health(struct mkt_req *);
+/* The gateway's base URL for clients: public_url, else scheme and Host,
+ * with "/v1" (app.c). */
+const char *mkt_gateway_url(struct mkt_req *);
 double	 mkt_elapsed_ms(const struct timespec *);
 
 #endif /* MARKET_H */

@@ -72,6 +72,16 @@ static const struct {
 	{ "service-unavailable",	N_("Service unavailable") },
 	{ "internal-error",		N_("Internal error") },
 	{ "not-implemented",		N_("Not available yet") },
+	{ "invalid-api-key",		N_("Invalid API key") },
+	{ "not-subscribed",		N_("Not subscribed") },
+	{ "model-not-found",		N_("Unknown model") },
+	{ "rate-limited",		N_("Rate limit reached") },
+	{ "rate-limit-unavailable",	N_("Rate limits unavailable") },
+	{ "quota-exceeded",		N_("Monthly quota used up") },
+	{ "budget-exhausted",		N_("Budget exhausted") },
+	{ "provider-error",		N_("Provider error") },
+	{ "provider-timeout",		N_("Provider timeout") },
+	{ "usage-not-recorded",		N_("Usage could not be recorded") },
 };
 
 static void
@@ -632,13 +642,16 @@ problem_json(struct mkt_req *r)
 	return p;
 }
 
+/* len (size_t)-1: a stream, whose length nobody knows yet. */
 static void
 write_head(struct mkt_req *r, struct mkt_buf *h, const char *ctype,
     size_t len)
 {
 	mkt_buf_printf(h, "Status: %d %s\r\n", r->status,
 	    mkt_status_text(r->status));
-	if (ctype != NULL)
+	if (ctype != NULL && len == (size_t)-1)
+		mkt_buf_printf(h, "Content-Type: %s\r\n", ctype);
+	else if (ctype != NULL)
 		mkt_buf_printf(h, "Content-Type: %s\r\nContent-Length: %zu\r\n",
 		    ctype, len);
 	mkt_buf_printf(h, "X-Request-ID: %s\r\n"
@@ -679,6 +692,8 @@ mkt_render(struct mkt_req *r)
 	const char		*ctype = NULL;
 	bool			 problem = r->problem_type != NULL;
 
+	if (r->streamed)
+		return;		/* the handler sent everything itself */
 	mkt_buf_init(&body);
 	mkt_buf_init(&head);
 	if (!problem && r->status >= 400 && data == NULL)
@@ -723,4 +738,28 @@ mkt_render(struct mkt_req *r)
 	r->bytes_out = body.len;
 	mkt_buf_free(&head);
 	mkt_buf_free(&body);
+}
+
+bool
+mkt_stream_begin(struct mkt_req *r, int status, const char *ctype)
+{
+	struct mkt_buf	 head;
+	bool		 ok;
+
+	r->status = status;
+	r->streamed = true;
+	mkt_buf_init(&head);
+	write_head(r, &head, ctype, (size_t)-1);
+	ok = r->io->write(r->io_ctx, head.ptr, head.len) &&
+	    (r->io->flush == NULL || r->io->flush(r->io_ctx));
+	mkt_buf_free(&head);
+	return ok;
+}
+
+bool
+mkt_stream_write(struct mkt_req *r, const char *p, size_t n)
+{
+	r->bytes_out += n;
+	return r->io->write(r->io_ctx, p, n) &&
+	    (r->io->flush == NULL || r->io->flush(r->io_ctx));
 }

@@ -38,7 +38,15 @@ fcgi_write(void *ctx, const char *buf, size_t n)
 	return FCGX_PutStr(buf, (int)n, req->out) == (int)n;
 }
 
-static const struct mkt_io fcgi_io = { fcgi_read, fcgi_write };
+static bool
+fcgi_flush(void *ctx)
+{
+	FCGX_Request	*req = ctx;
+
+	return FCGX_FFlush(req->out) == 0;
+}
+
+static const struct mkt_io fcgi_io = { fcgi_read, fcgi_write, fcgi_flush };
 
 static size_t
 cgi_read(void *ctx, char *buf, size_t n)
@@ -54,7 +62,7 @@ cgi_write(void *ctx, const char *buf, size_t n)
 	return fwrite(buf, 1, n, stdout) == n && fflush(stdout) == 0;
 }
 
-static const struct mkt_io cgi_io = { cgi_read, cgi_write };
+static const struct mkt_io cgi_io = { cgi_read, cgi_write, NULL };
 
 /* ---- the loop ---- */
 
@@ -114,6 +122,7 @@ static int
 serve_fcgi(const struct mkt_app *app, int fd)
 {
 	struct loop	 l;
+	pthread_attr_t	 attr;
 	pthread_t	*threads;
 	long		 i;
 
@@ -124,9 +133,14 @@ serve_fcgi(const struct mkt_app *app, int fd)
 	if (app->threads <= 1) {
 		serve_thread(&l);
 	} else {
+		/* Many threads (the gateway holds one per call in flight):
+		 * 2 MiB of stack each is plenty and keeps the address space
+		 * of a thousand of them modest. */
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, 2u * 1024 * 1024);
 		threads = mkt_xcalloc((size_t)app->threads, sizeof(*threads));
 		for (i = 0; i < app->threads; i++)
-			if (pthread_create(&threads[i], NULL, serve_thread,
+			if (pthread_create(&threads[i], &attr, serve_thread,
 			    &l) != 0) {
 				fprintf(stderr, "could not start thread: %s\n",
 				    strerror(errno));
@@ -135,6 +149,7 @@ serve_fcgi(const struct mkt_app *app, int fd)
 		for (i = 0; i < app->threads; i++)
 			pthread_join(threads[i], NULL);
 		free(threads);
+		pthread_attr_destroy(&attr);
 	}
 	pthread_mutex_destroy(&l.accept_lock);
 	return 0;
@@ -167,7 +182,9 @@ usage(FILE *f, const struct mkt_program *prog, const char *argv0)
 	    "  -c, --config FILE    configuration file (default %s;\n"
 	    "                       MKT_<KEY> environment variables override)\n"
 	    "  -s, --listen SOCKET  listen on a Unix socket path or :PORT\n"
-	    "  -n, --threads N      worker threads (default 1, or \"threads\")\n"
+	    "  -n, --threads N      worker threads (default 1, or \"threads\"); more\n"
+	    "                       than db_pool_size (16) share that many\n"
+	    "                       database connections\n"
 	    "  -t, --check          load configuration and templates, then exit\n"
 	    "  -V, --version        print the version and exit\n"
 	    "  -h, --help           print this help and exit\n",
@@ -192,7 +209,7 @@ mkt_main(int argc, char **argv, const struct mkt_program *prog)
 	const char		*cfgpath = NULL, *listen_on = NULL;
 	char			 err[512];
 	bool			 check = false, explicit_cfg = false;
-	long			 threads = 0;
+	long			 threads = 0, pool;
 	int			 ch, fd = 0, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:s:n:tVh", longopts,
@@ -207,9 +224,9 @@ mkt_main(int argc, char **argv, const struct mkt_program *prog)
 			break;
 		case 'n':
 			threads = strtol(optarg, NULL, 10);
-			if (threads < 1 || threads > 256) {
+			if (threads < 1 || threads > 4096) {
 				fprintf(stderr, "%s: --threads must be 1 to "
-				    "256\n", argv[0]);
+				    "4096\n", argv[0]);
 				return 2;
 			}
 			break;
@@ -255,6 +272,11 @@ mkt_main(int argc, char **argv, const struct mkt_program *prog)
 		return 0;
 	}
 
+	/* More threads than connections: they share a pool. */
+	pool = mkt_config_long(cfg, "db_pool_size", 16, 1, 1000);
+	if (app.threads > pool)
+		mkt_db_pool_init(&app, pool);
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -284,6 +306,7 @@ mkt_main(int argc, char **argv, const struct mkt_program *prog)
 	else
 		rc = serve_fcgi(&app, 0);
 out:
+	mkt_db_pool_free(&app);
 	mkt_app_free(&app);
 	mkt_config_free(cfg);
 	mkt_log_close();

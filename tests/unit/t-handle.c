@@ -105,7 +105,7 @@ mem_write(void *ctx, const char *buf, size_t n)
 	return true;
 }
 
-static const struct mkt_io mem = { mem_read, mem_write };
+static const struct mkt_io mem = { mem_read, mem_write, NULL };
 
 struct answer {
 	int		 status;

@@ -470,7 +470,7 @@ out_write(void *ctx, const char *buf, size_t n)
 	return true;
 }
 
-static const struct mkt_io out_io = { out_read, out_write };
+static const struct mkt_io out_io = { out_read, out_write, NULL };
 
 /* A request as mkt_handle leaves it before rendering. */
 struct fake_req {
@@ -1143,6 +1143,71 @@ test_render_head_sends_headers_only(void)
 	fake_req_free(&f);
 }
 
+/* ---- streams: head without a length, each piece pushed at once ---- */
+
+struct flush_out {
+	struct mkt_buf	 buf;
+	size_t		 flushes;
+	size_t		 at_flush;	/* bytes written at the last flush */
+};
+
+static bool
+flush_write(void *ctx, const char *buf, size_t n)
+{
+	struct flush_out	*o = ctx;
+
+	mkt_buf_append(&o->buf, buf, n);
+	return true;
+}
+
+static bool
+flush_flush(void *ctx)
+{
+	struct flush_out	*o = ctx;
+
+	o->flushes++;
+	o->at_flush = o->buf.len;
+	return true;
+}
+
+static const struct mkt_io flush_io = { out_read, flush_write, flush_flush };
+
+static void
+test_stream_head_then_pieces_flushed(void)
+{
+	struct fake_req		 f;
+	struct flush_out	 o;
+
+	fake_req_init(&f, NULL);
+	memset(&o, 0, sizeof(o));
+	mkt_buf_init(&o.buf);
+	f.r.io = &flush_io;
+	f.r.io_ctx = &o;
+	mkt_header(&f.r, "X-Accel-Buffering", "no");
+	CU_ASSERT_TRUE(mkt_stream_begin(&f.r, 200, "text/event-stream"));
+	CU_ASSERT_EQUAL(o.flushes, 1);
+	CU_ASSERT_EQUAL(o.at_flush, o.buf.len);
+	CU_ASSERT_EQUAL(strncmp(o.buf.ptr, "Status: 200 OK\r\n", 16), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf.ptr,
+	    "Content-Type: text/event-stream\r\n"));
+	CU_ASSERT_PTR_NULL(strstr(o.buf.ptr, "Content-Length"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf.ptr, "X-Accel-Buffering: no\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf.ptr, "\r\n\r\n"));
+	CU_ASSERT_TRUE(mkt_stream_write(&f.r, "data: 1\n\n", 9));
+	CU_ASSERT_EQUAL(o.flushes, 2);
+	CU_ASSERT_EQUAL(o.at_flush, o.buf.len);
+	CU_ASSERT_TRUE(mkt_stream_write(&f.r, "data: [DONE]\n\n", 14));
+	CU_ASSERT_EQUAL(f.r.bytes_out, 23);
+	/* The answer was sent: rendering adds nothing. */
+	o.at_flush = o.buf.len;
+	mkt_render(&f.r);
+	CU_ASSERT_EQUAL(o.buf.len, o.at_flush);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o.buf.ptr, "\r\n\r\ndata: 1\n\n"
+	    "data: [DONE]\n\n"));
+	mkt_buf_free(&o.buf);
+	fake_req_free(&f);
+}
+
 void
 add_render_suite(void)
 {
@@ -1176,6 +1241,7 @@ add_render_suite(void)
 	CU_ADD_TEST(s, test_header_drops_line_breaks);
 	CU_ADD_TEST(s, test_link_prefixes_api);
 	CU_ADD_TEST(s, test_redirect_sets_location);
+	CU_ADD_TEST(s, test_stream_head_then_pieces_flushed);
 
 	if ((s = CU_add_suite("render-xslt", xslt_init, xslt_clean)) == NULL)
 		return;

@@ -394,7 +394,7 @@ fake_write(void *ctx, const char *buf, size_t n)
 	return true;
 }
 
-static const struct mkt_io fake = { fake_read, fake_write };
+static const struct mkt_io fake = { fake_read, fake_write, NULL };
 
 static int
 h_hello(struct mkt_req *r)
