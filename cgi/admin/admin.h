@@ -33,6 +33,7 @@ int	org_rename(struct mkt_req *);
 extern const struct mkt_param org_merge_params[];
 int	org_delete(struct mkt_req *);
 int	org_merge(struct mkt_req *);
+int	org_budget(struct mkt_req *);
 
 /* approvals.c: the approval queue of the publishing pipeline */
 extern const struct mkt_param approval_params[];

@@ -72,6 +72,8 @@ static const struct mkt_route routes[] = {
 	  MKT_ROLE_ADMIN, org_delete, NULL, "admin", NULL },
 	{ MKT_POST, "/admin/organizations/{slug}/merge", MKT_FMT_BOTH,
 	  MKT_ROLE_ADMIN, org_merge, NULL, "admin", org_merge_params },
+	{ MKT_POST, "/admin/organizations/{slug}/budget", MKT_FMT_BOTH,
+	  MKT_ROLE_ADMIN, org_budget, NULL, "admin", NULL },
 	{ MKT_GET, "/admin/policies", MKT_FMT_BOTH, MKT_ROLE_AUDITOR,
 	  policies_page, "admin/policies", "admin", NULL },
 	{ MKT_POST, "/admin/policies", MKT_FMT_BOTH, MKT_ROLE_ADMIN,

@@ -20,7 +20,11 @@ static const struct mkt_sql q_orgs = { "admin_orgs", 0,
 	"  'members', (SELECT count(*) FROM users u"
 	"     WHERE u.organization_id = o.id),"
 	"  'providers', (SELECT count(*) FROM providers p"
-	"     WHERE p.organization_id = o.id)) ORDER BY o.name), '[]')"
+	"     WHERE p.organization_id = o.id),"
+	"  'monthly_budget', o.monthly_budget::text,"
+	"  'spent', (CASE WHEN o.budget_period = gateway_month()"
+	"    THEN o.budget_spent ELSE 0 END)::text,"
+	"  'residency_required', o.residency_required) ORDER BY o.name), '[]')"
 	" FROM organizations o" };
 
 /* GET /admin/organizations: every organisation with its members and
@@ -224,4 +228,90 @@ org_merge(struct mkt_req *r)
 		return mkt_fail(r, 422, "invalid-input", mkt_tr(r,
 		    "name the organisation to merge into"));
 	return org_remove(r, into->s);
+}
+
+static const struct mkt_sql q_org_budget = { "admin_org_budget", 3,
+	"UPDATE organizations SET monthly_budget = $2::numeric,"
+	"  residency_required = $3, updated_at = now()"
+	" WHERE slug = $1 RETURNING id" };
+
+/* A sum of money as people type it: digits, at most one point and six
+ * decimals ("250", "1200.50"); empty for none. */
+static bool
+money_ok(const char *s)
+{
+	size_t	 digits = 0, decimals = 0;
+	bool	 point = false;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '.' && !point && digits > 0)
+			point = true;
+		else if (*s >= '0' && *s <= '9' && !point && digits < 12)
+			digits++;
+		else if (*s >= '0' && *s <= '9' && point && decimals < 6)
+			decimals++;
+		else
+			return false;
+	}
+	return digits > 0 && (!point || decimals > 0);
+}
+
+/*
+ * POST /admin/organizations/{slug}/budget (monthly_budget, empty for none;
+ * residency_required: "EU", a country code, or empty for anywhere): the
+ * organisation's monthly budget for its members' gateway calls (the unit
+ * of chargeback) and where their data may be processed.  Audited.
+ */
+int
+org_budget(struct mkt_req *r)
+{
+	const char		*params[3], *slug = mkt_route_arg(r, 0);
+	struct json_object	*details;
+	PGresult		*res;
+	bool			 bad = false;
+
+	/* A form's fields or a JSON object's; empty means none. */
+	params[0] = slug;
+	params[1] = mkt_trim(r->arena, mkt_body_field(r, "monthly_budget",
+	    true, &bad));
+	params[2] = mkt_trim(r->arena, mkt_body_field(r, "residency_required",
+	    false, &bad));
+	if (bad)
+		return mkt_fail(r, 400, "invalid-parameter", mkt_tr(r,
+		    "monthly_budget and residency_required are text fields"));
+	if (params[1] != NULL && !money_ok(params[1]))
+		return mkt_fail(r, 400, "invalid-parameter", mkt_tr(r,
+		    "the monthly budget is an amount such as 250 or 1200.50, "
+		    "or empty for none"));
+	if (params[2] != NULL && strcmp(params[2], "EU") != 0 &&
+	    (strlen(params[2]) != 2 || params[2][0] < 'A' || params[2][0] > 'Z' ||
+	    params[2][1] < 'A' || params[2][1] > 'Z'))
+		return mkt_fail(r, 400, "invalid-parameter", mkt_tr(r,
+		    "the data residency is EU or a two-letter country code in "
+		    "capitals, or empty for anywhere"));
+	if (mkt_db_begin(r) != MKT_OK)
+		return mkt_fail_db(r);
+	if ((res = mkt_db_exec(r, &q_org_budget, params)) == NULL) {
+		mkt_db_rollback(r);
+		return mkt_fail_db(r);
+	}
+	if (PQntuples(res) == 0) {
+		mkt_db_rollback(r);
+		return mkt_fail(r, 404, "not-found",
+		    mkt_tr(r, "there is no such organisation"));
+	}
+	details = mkt_json_own(r, json_object_new_object());
+	json_object_object_add(details, "monthly_budget", params[1] ?
+	    json_object_new_string(params[1]) : NULL);
+	json_object_object_add(details, "residency_required", params[2] ?
+	    json_object_new_string(params[2]) : NULL);
+	if (mkt_audit(r, "organization.budget", "organization",
+	    mkt_db_val(res, 0, "id"), details) != MKT_OK ||
+	    mkt_db_commit(r) != MKT_OK) {
+		mkt_db_rollback(r);
+		return mkt_fail_db(r);
+	}
+	if (r->fmt == MKT_FMT_JSON)
+		return 204;
+	return mkt_redirect(r, 303, "/admin/organizations");
 }

@@ -21,6 +21,7 @@ int	 ctl_partitions(struct ctl *, int argc, char **argv);
 int	 ctl_audit_verify(struct ctl *, int argc, char **argv);
 int	 ctl_outbox(struct ctl *, int argc, char **argv);
 int	 ctl_search_refresh(struct ctl *, int argc, char **argv);
+int	 ctl_gateway_sweep(struct ctl *, int argc, char **argv);
 int	 ctl_audit_checkpoint(struct ctl *, int argc, char **argv);
 int	 ctl_checkpoint_check(struct ctl *, const char *file,
 	    const char *keyfile);

@@ -648,6 +648,44 @@ done:
  * whole catalog lands or none of it.  Idempotent: a second run updates
  * the same rows (slugs are stable).
  */
+/*
+ * The demo catalog's endpoints are placeholders (*.provider.example).
+ * With demo_provider_url set (./marketplace up sets it to the mock
+ * provider it starts), every imported service calls that OpenAI-
+ * compatible endpoint instead, with demo_provider_key as the provider's
+ * credential, sealed like any other: the demo works end to end.
+ */
+static bool
+demo_provider(struct ctl *c, struct mkt_arena *a)
+{
+	const char	*url = mkt_config_str(c->cfg, "demo_provider_url", NULL);
+	const char	*key = mkt_config_str(c->cfg, "demo_provider_key", NULL);
+	const char	*params[2];
+	char		*sealed = NULL;
+	PGresult	*res;
+
+	if (url == NULL || *url == '\0')
+		return true;
+	if (key != NULL && *key != '\0' && mkt_seal(a, mkt_config_str(c->cfg,
+	    "credential_key", ""), key, strlen(key), &sealed) != MKT_OK) {
+		fprintf(stderr, "marketctl: demo_provider_key cannot be sealed: "
+		    "set credential_key (64 hex digits)\n");
+		return false;
+	}
+	params[0] = url;
+	params[1] = sealed;
+	res = ctl_exec(c, "UPDATE services SET endpoint = jsonb_build_object("
+	    "'url', $1::text, 'protocol', 'openai', 'auth_method', 'bearer',"
+	    " 'model', slug), endpoint_secret = $2"
+	    " WHERE endpoint->>'url' LIKE 'https://%.provider.example/v1'",
+	    2, params);
+	if (res == NULL)
+		return false;
+	ctl_progress(c, "demo services call %s\n", url);
+	PQclear(res);
+	return true;
+}
+
 int
 ctl_import(struct ctl *c, int argc, char **argv)
 {
@@ -706,6 +744,8 @@ ctl_import(struct ctl *c, int argc, char **argv)
 		if (++done % 500 == 0)
 			ctl_progress(c, "  %zu/%zu\n", done, total);
 	}
+	if (rc == 0 && !demo_provider(c, pl.arena))
+		rc = 1;
 	/* The words "did you mean" and suggestions know (0008_search.sql). */
 	if (rc == 0 && !ctl_command(c, "REFRESH MATERIALIZED VIEW "
 	    "search_vocabulary"))

@@ -44,6 +44,10 @@ static const struct {
 	  "                          figures, ratings and stored scores search\n"
 	  "                          ranks by, and the co-usage behind\n"
 	  "                          recommendations; hourly from cron" },
+	{ "gateway-sweep", ctl_gateway_sweep,
+	  "gateway-sweep           release the budget reservations of gateway\n"
+	  "                          calls whose process died (every minute\n"
+	  "                          from cron)" },
 	{ "audit-verify", ctl_audit_verify,
 	  "audit-verify [--checkpoint FILE [--public-key FILE]]\n"
 	  "                          recompute the audit hash chain; exit 1 and\n"
@@ -141,6 +145,27 @@ ctl_command(struct ctl *c, const char *sql)
 	return ok;
 }
 
+/* gateway-sweep: a gateway process killed mid-call leaves its
+ * reservation; past its expiry (the call's timeout and a minute) it is
+ * given back, counting nothing, since the call never reported success. */
+int
+ctl_gateway_sweep(struct ctl *c, int argc, char **argv)
+{
+	PGresult	*res;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: marketctl gateway-sweep\n");
+		return 2;
+	}
+	if ((res = ctl_exec(c, "SELECT gateway_sweep() AS n", 0, NULL)) == NULL)
+		return 1;
+	ctl_progress(c, "released %s expired reservations\n",
+	    PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
 /* search-refresh: the vocabulary of "did you mean" and suggestions
  * follows the catalog; CONCURRENTLY, so searches go on meanwhile. */
 int
@@ -169,7 +194,9 @@ ctl_search_refresh(struct ctl *c, int argc, char **argv)
 	    "   p95_latency_ms, availability)"
 	    " SELECT service_id, count(*),"
 	    "   percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms),"
-	    "   round(100.0 * count(*) FILTER (WHERE status NOT LIKE '5%')"
+	    "   round(100.0 * count(*) FILTER (WHERE status NOT LIKE '5%'"
+	    "     AND status NOT IN ('provider_error', 'timeout',"
+	    "       'unreachable', 'partial'))"
 	    "     / count(*), 3)"
 	    " FROM usage_records u"
 	    " WHERE occurred_at > now() - interval '30 days'"

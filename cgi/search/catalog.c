@@ -59,6 +59,39 @@ static const struct mkt_sql q_item_slug = { "catalog_item_slug", 3,
 static const struct mkt_sql q_item_id = { "catalog_item_id", 3,
 	ITEM_SQL("s.id = $1::uuid") };
 
+/* The plans the service offers: its own, or the catalog's defaults. */
+static const struct mkt_sql q_plans = { "catalog_plans", 1,
+	"SELECT coalesce(json_agg(json_build_object('slug', pl.slug,"
+	"  'name', pl.name, 'description', pl.description,"
+	"  'requests_per_minute', pl.requests_per_minute,"
+	"  'tokens_per_minute', pl.tokens_per_minute,"
+	"  'monthly_requests', pl.monthly_requests,"
+	"  'monthly_tokens', pl.monthly_tokens,"
+	"  'monthly_budget', price_text(pl.monthly_budget),"
+	"  'currency', pl.currency,"
+	"  'requires_approval', pl.requires_approval)"
+	"  ORDER BY pl.position, pl.name), '[]') AS plans"
+	" FROM service_plans($1::uuid) pl" };
+
+/* What the reader holds of the service: the live subscriptions, their
+ * own and their organisation's; the organisation's name; whether the
+ * organisation provides the service. */
+static const struct mkt_sql q_held = { "catalog_held", 3,
+	"SELECT coalesce((SELECT json_agg(json_build_object('id', x.id,"
+	"    'status', x.status, 'plan', pl.name, 'plan_slug', pl.slug,"
+	"    'for_organization', x.organization_id IS NOT NULL)"
+	"    ORDER BY x.created_at)"
+	"   FROM subscriptions x JOIN plans pl ON pl.id = x.plan_id"
+	"   WHERE x.service_id = $1::uuid"
+	"     AND x.status IN ('active', 'pending')"
+	"     AND (x.user_id = $2::uuid OR x.organization_id = $3::uuid)),"
+	"  '[]') AS subscriptions,"
+	" (SELECT o.name FROM organizations o WHERE o.id = $3::uuid)"
+	"  AS organization,"
+	" coalesce((SELECT p.organization_id = $3::uuid FROM services s"
+	"   JOIN providers p ON p.id = s.provider_id WHERE s.id = $1::uuid),"
+	"  false) AS own" };
+
 struct json_object *
 catalog_category(struct mkt_req *r, struct json_object *slug)
 {
@@ -161,26 +194,22 @@ build_capabilities(struct mkt_req *r, struct json_object *s)
 /*
  * The contract's operations instead of the whole document (which has its
  * own address), and how to call the service through the gateway with
- * the OpenAI SDK people already use: base URL and model name.
+ * the OpenAI SDK people already use: base URL (the setting public_url,
+ * else this request's Host), model name, and the same call in curl,
+ * Python, JavaScript, Go and Java.
  */
 static void
 build_contract(struct mkt_req *r, struct json_object *s)
 {
 	struct json_object	*doc, *call;
-	const char		*host = mkt_req_header(r, "HTTP_HOST");
 	const char		*slug = json_object_get_string(
 	    json_object_object_get(s, "slug"));
-	const char		*base;
+	const char		*base = mkt_gateway_url(r);
 
 	if (json_object_object_get_ex(s, "contract", &doc) && doc != NULL)
 		json_object_object_add(s, "operations",
 		    mkt_openapi_operations(doc));
 	json_object_object_del(s, "contract");
-	if (host == NULL || !mkt_header_value_ok(host) || strlen(host) > 255 ||
-	    strpbrk(host, " \"'<>\\") != NULL)
-		host = "marketplace.example";
-	base = mkt_arena_printf(r->arena, "%s://%s/v1",
-	    mkt_https(r) ? "https" : "http", host);
 	call = json_object_new_object();
 	json_object_object_add(call, "base_url", json_object_new_string(base));
 	json_object_object_add(call, "model", json_object_new_string(slug));
@@ -199,13 +228,112 @@ build_contract(struct mkt_req *r, struct json_object *s)
 	    "    model=\"%s\",\n"
 	    "    messages=[{\"role\": \"user\", \"content\": \"Hello\"}])\n"
 	    "print(reply.choices[0].message.content)", base, slug)));
+	json_object_object_add(call, "javascript", json_object_new_string(
+	    mkt_arena_printf(r->arena, "import OpenAI from 'openai';\n\n"
+	    "const client = new OpenAI({\n"
+	    "  baseURL: '%s',\n"
+	    "  apiKey: process.env.MARKETPLACE_API_KEY,\n"
+	    "});\n"
+	    "const reply = await client.chat.completions.create({\n"
+	    "  model: '%s',\n"
+	    "  messages: [{ role: 'user', content: 'Hello' }],\n"
+	    "});\n"
+	    "console.log(reply.choices[0].message.content);", base, slug)));
+	json_object_object_add(call, "go", json_object_new_string(
+	    mkt_arena_printf(r->arena, "package main\n\n"
+	    "import (\n"
+	    "\t\"context\"\n"
+	    "\t\"fmt\"\n"
+	    "\t\"os\"\n\n"
+	    "\t\"github.com/openai/openai-go/v3\"\n"
+	    "\t\"github.com/openai/openai-go/v3/option\"\n"
+	    ")\n\n"
+	    "func main() {\n"
+	    "\tclient := openai.NewClient(\n"
+	    "\t\toption.WithBaseURL(\"%s\"),\n"
+	    "\t\toption.WithAPIKey(os.Getenv(\"MARKETPLACE_API_KEY\")),\n"
+	    "\t)\n"
+	    "\treply, err := client.Chat.Completions.New(context.Background(),\n"
+	    "\t\topenai.ChatCompletionNewParams{\n"
+	    "\t\t\tModel: \"%s\",\n"
+	    "\t\t\tMessages: []openai.ChatCompletionMessageParamUnion{\n"
+	    "\t\t\t\topenai.UserMessage(\"Hello\"),\n"
+	    "\t\t\t},\n"
+	    "\t\t})\n"
+	    "\tif err != nil {\n"
+	    "\t\tpanic(err)\n"
+	    "\t}\n"
+	    "\tfmt.Println(reply.Choices[0].Message.Content)\n"
+	    "}", base, slug)));
+	json_object_object_add(call, "java", json_object_new_string(
+	    mkt_arena_printf(r->arena,
+	    "import com.openai.client.OpenAIClient;\n"
+	    "import com.openai.client.okhttp.OpenAIOkHttpClient;\n"
+	    "import com.openai.models.chat.completions.ChatCompletion;\n"
+	    "import com.openai.models.chat.completions.ChatCompletionCreateParams;\n\n"
+	    "OpenAIClient client = OpenAIOkHttpClient.builder()\n"
+	    "    .baseUrl(\"%s\")\n"
+	    "    .apiKey(System.getenv(\"MARKETPLACE_API_KEY\"))\n"
+	    "    .build();\n"
+	    "ChatCompletion reply = client.chat().completions().create(\n"
+	    "    ChatCompletionCreateParams.builder()\n"
+	    "        .model(\"%s\")\n"
+	    "        .addUserMessage(\"Hello\")\n"
+	    "        .build());\n"
+	    "System.out.println(reply.choices().get(0).message().content()"
+	    ".orElse(\"\"));", base, slug)));
 	json_object_object_add(s, "how_to_call", call);
+}
+
+/*
+ * The plans of the service, and for a signed-in reader what they hold
+ * of it ("subscribe": their live subscriptions, their organisation's
+ * name, whether that organisation provides it).  A database failure
+ * leaves them out: the page still shows the rest.
+ */
+static void
+build_plans(struct mkt_req *r, struct json_object *s)
+{
+	struct json_object	*id, *sub;
+	const char		*p[3];
+	PGresult		*res;
+
+	if (!json_object_object_get_ex(s, "id", &id) || id == NULL)
+		return;
+	p[0] = json_object_get_string(id);
+	if ((res = mkt_db_exec(r, &q_plans, p)) == NULL) {
+		mkt_log_warn(r, "could not read the plans of service %s", p[0]);
+		return;
+	}
+	json_object_object_add(s, "plans",
+	    json_tokener_parse(mkt_db_val(res, 0, "plans")));
+	if (r->user == NULL)
+		return;
+	p[1] = r->user->id;
+	p[2] = r->user->org_id;
+	if ((res = mkt_db_exec(r, &q_held, p)) == NULL) {
+		mkt_log_warn(r, "could not read the reader's subscriptions of "
+		    "service %s", p[0]);
+		return;
+	}
+	sub = json_object_new_object();
+	json_object_object_add(sub, "subscriptions",
+	    json_tokener_parse(mkt_db_val(res, 0, "subscriptions")));
+	json_object_object_add(sub, "organization",
+	    mkt_db_isnull(res, 0, "organization") ? NULL :
+	    json_object_new_string(mkt_db_val(res, 0, "organization")));
+	json_object_object_add(sub, "manage", json_object_new_boolean(
+	    mkt_has_role(r->user, MKT_ROLE_ADMIN) ||
+	    (mkt_has_role(r->user, MKT_ROLE_PROVIDER) &&
+	    mkt_db_bool(res, 0, "own"))));
+	json_object_object_add(s, "subscribe", sub);
 }
 
 /*
  * GET /services/{id}, GET /api/v1/services/{id}
  * {id} is the service's slug or UUID.  200 with the service, its pricing
- * table and versions; 404 when no listed service has that id.
+ * table, versions and plans (and for a signed-in reader what they hold
+ * of it); 404 when no listed service has that id.
  */
 int
 catalog_item(struct mkt_req *r)
@@ -239,6 +367,7 @@ catalog_item(struct mkt_req *r)
 	build_pricing(r, s);
 	build_capabilities(r, s);
 	build_contract(r, s);
+	build_plans(r, s);
 	if (json_object_object_get_ex(s, "mode", &mode) && mode != NULL)
 		json_object_object_add(s, "mode_label", json_object_new_string(
 		    mkt_mode_name(r, json_object_get_string(mode))));

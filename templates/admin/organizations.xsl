@@ -28,6 +28,7 @@
             <th scope="col" class="num"><xsl:value-of select='mkt:tr("Users")'/></th>
             <th scope="col" class="num"><xsl:value-of select='mkt:tr("Providers")'/></th>
             <th scope="col"><xsl:value-of select='mkt:tr("Rename")'/></th>
+            <th scope="col"><xsl:value-of select='mkt:tr("Monthly budget and data residency")'/></th>
             <th scope="col"><xsl:value-of select='mkt:tr("Merge or delete")'/></th>
           </tr>
         </thead>
@@ -49,6 +50,29 @@
                   </label>
                   <button type="submit" class="button button-small"><xsl:value-of select='mkt:tr("Save")'/></button>
                 </form>
+              </td>
+              <td>
+                <form method="post" action="/admin/organizations/{slug}/budget" class="inline-form">
+                  <input type="hidden" name="csrf" value="{../../csrf}"/>
+                  <label class="check">
+                    <span class="visually-hidden"><xsl:value-of select='mkt:tr("Monthly budget")'/></span>
+                    <input type="text" name="monthly_budget" value="{monthly_budget}" size="8" maxlength="24"
+                           inputmode="decimal" pattern="[0-9]+(\.[0-9]{{1,6}})?" placeholder='{mkt:tr("none")}'/>
+                  </label>
+                  <label class="check">
+                    <span class="visually-hidden"><xsl:value-of select='mkt:tr("Data must stay in")'/></span>
+                    <input type="text" name="residency_required" value="{residency_required}" size="3" maxlength="2"
+                           pattern="EU|[A-Z]{{2}}" placeholder='{mkt:tr("anywhere")}'/>
+                  </label>
+                  <button type="submit" class="button button-small"><xsl:value-of select='mkt:tr("Save")'/></button>
+                </form>
+                <xsl:if test="string(monthly_budget) != ''">
+                  <span class="provider">
+                    <xsl:value-of select='mkt:tr("spent this month:")'/>
+                    <xsl:text> </xsl:text>
+                    <xsl:value-of select="spent"/>
+                  </span>
+                </xsl:if>
               </td>
               <td>
                 <xsl:variable name="me" select="slug"/>

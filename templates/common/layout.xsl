@@ -77,11 +77,26 @@
               <xsl:with-param name="section" select="'publish'"/>
               <xsl:with-param name="label" select='mkt:tr("Publish")'/>
             </xsl:call-template>
+            <!-- What a signed-in consumer has: subscriptions, keys, usage. -->
+            <xsl:if test="/page/meta/user">
+              <xsl:call-template name="nav-item">
+                <xsl:with-param name="href" select="'/subscriptions'"/>
+                <xsl:with-param name="section" select="'subscriptions'"/>
+                <xsl:with-param name="label" select='mkt:tr("Subscriptions")'/>
+              </xsl:call-template>
+            </xsl:if>
             <xsl:call-template name="nav-item">
               <xsl:with-param name="href" select="'/keys'"/>
               <xsl:with-param name="section" select="'keys'"/>
               <xsl:with-param name="label" select='mkt:tr("API keys")'/>
             </xsl:call-template>
+            <xsl:if test="/page/meta/user">
+              <xsl:call-template name="nav-item">
+                <xsl:with-param name="href" select="'/usage'"/>
+                <xsl:with-param name="section" select="'usage'"/>
+                <xsl:with-param name="label" select='mkt:tr("Usage")'/>
+              </xsl:call-template>
+            </xsl:if>
             <xsl:call-template name="nav-item">
               <xsl:with-param name="href" select="'/admin'"/>
               <xsl:with-param name="section" select="'admin'"/>
@@ -247,6 +262,29 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- An amount of money such as "12.5" as "$12.50" (German "$12,50"), two to four decimals;
+       empty or null shows an em dash. -->
+  <xsl:template name="money">
+    <xsl:param name="value"/>
+    <xsl:param name="currency" select="'USD'"/>
+    <xsl:choose>
+      <xsl:when test="string(number($value)) = 'NaN'">
+        <xsl:call-template name="price"><xsl:with-param name="value" select="$value"/><xsl:with-param name="currency" select="$currency"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="price">
+          <xsl:with-param name="currency" select="$currency"/>
+          <xsl:with-param name="value">
+            <xsl:choose>
+              <xsl:when test="$lang = 'de'"><xsl:value-of select="format-number($value, '#.##0,00##', 'de')"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="format-number($value, '#,##0.00##')"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:with-param>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- An integer with thousands separators for the page language. -->
   <xsl:template name="number">
     <xsl:param name="value"/>
@@ -287,6 +325,20 @@
         <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
       </xsl:choose>
     </span>
+  </xsl:template>
+
+  <!-- A subscription's status as a badge: active, waiting for approval, rejected, cancelled, suspended. -->
+  <xsl:template name="badge-subscription">
+    <xsl:param name="status" select="status"/>
+    <xsl:variable name="s" select="string($status)"/>
+    <xsl:choose>
+      <xsl:when test="$s = 'active'"><span class="badge badge-active"><xsl:value-of select='mkt:tr("Active")'/></span></xsl:when>
+      <xsl:when test="$s = 'pending'"><span class="badge badge-pending_approval"><xsl:value-of select='mkt:tr("Waiting for approval")'/></span></xsl:when>
+      <xsl:when test="$s = 'rejected'"><span class="badge badge-rejected"><xsl:value-of select='mkt:tr("Rejected")'/></span></xsl:when>
+      <xsl:when test="$s = 'cancelled'"><span class="badge badge-retired"><xsl:value-of select='mkt:tr("Cancelled")'/></span></xsl:when>
+      <xsl:when test="$s = 'suspended'"><span class="badge badge-suspended"><xsl:value-of select='mkt:tr("Suspended")'/></span></xsl:when>
+      <xsl:otherwise><span class="badge badge-unknown"><xsl:value-of select="$s"/></span></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- An ISO timestamp shown as its date (YYYY-MM-DD); null shows an em dash. -->

@@ -1,5 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- item.xsl: the service page (facts, pricing, capabilities, versions, reviews) -->
+<!-- item.xsl: the service page (facts, pricing, plans to subscribe to, how to call it, versions, reviews) -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:mkt="urn:llm-marketplace:xslt"
@@ -131,11 +131,11 @@
         </xsl:choose>
       </section>
       <xsl:if test="tiers/item">
-        <section class="card" aria-labelledby="plans-h">
-          <h2 id="plans-h"><xsl:value-of select='mkt:tr("Plans")'/></h2>
+        <section class="card" aria-labelledby="tiers-h">
+          <h2 id="tiers-h"><xsl:value-of select='mkt:tr("Pricing tiers")'/></h2>
           <div class="table-wrap">
             <table class="data-table compact">
-              <caption class="visually-hidden"><xsl:value-of select='mkt:tr("Plans")'/></caption>
+              <caption class="visually-hidden"><xsl:value-of select='mkt:tr("Pricing tiers")'/></caption>
               <thead>
                 <tr>
                   <th scope="col"><xsl:value-of select='mkt:tr("Plan")'/></th>
@@ -182,58 +182,7 @@
           </xsl:if>
         </section>
       </xsl:if>
-    </div>
 
-    <xsl:if test="versions/item">
-      <div class="versions">
-        <div class="table-wrap" role="region" aria-labelledby="versions-caption" tabindex="0">
-          <table class="data-table">
-            <caption id="versions-caption"><xsl:value-of select='mkt:tr("Versions")'/></caption>
-            <thead>
-              <tr>
-                <th scope="col"><xsl:value-of select='mkt:tr("Version")'/></th>
-                <th scope="col"><xsl:value-of select='mkt:tr("Status")'/></th>
-                <th scope="col"><xsl:value-of select='mkt:tr("Published")'/></th>
-                <th scope="col"><xsl:value-of select='mkt:tr("Sunset")'/></th>
-                <th scope="col" class="num"><xsl:value-of select='mkt:tr("Context window")'/></th>
-                <th scope="col" class="num"><xsl:value-of select='mkt:tr("Input / 1M tokens")'/></th>
-                <th scope="col" class="num"><xsl:value-of select='mkt:tr("Output / 1M tokens")'/></th>
-              </tr>
-            </thead>
-            <tbody>
-              <xsl:for-each select="versions/item">
-                <tr>
-                  <th scope="row"><xsl:value-of select="version"/></th>
-                  <td><xsl:call-template name="badge-status"><xsl:with-param name="status" select="status"/></xsl:call-template></td>
-                  <td><xsl:call-template name="date"><xsl:with-param name="value" select="published_at"/></xsl:call-template></td>
-                  <td>
-                    <xsl:call-template name="date">
-                      <xsl:with-param name="value" select="sunset_at"/>
-                      <xsl:with-param name="none" select='mkt:tr("no sunset scheduled")'/>
-                    </xsl:call-template>
-                  </td>
-                  <td class="num"><xsl:call-template name="number"><xsl:with-param name="value" select="context_window"/></xsl:call-template></td>
-                  <td class="num">
-                    <xsl:call-template name="price">
-                      <xsl:with-param name="value" select="input_per_mtok"/>
-                      <xsl:with-param name="currency" select="$currency"/>
-                    </xsl:call-template>
-                  </td>
-                  <td class="num">
-                    <xsl:call-template name="price">
-                      <xsl:with-param name="value" select="output_per_mtok"/>
-                      <xsl:with-param name="currency" select="$currency"/>
-                    </xsl:call-template>
-                  </td>
-                </tr>
-              </xsl:for-each>
-            </tbody>
-          </table>
-        </div>
-      </div>
-    </xsl:if>
-
-    <div class="service-grid">
       <section class="card" aria-labelledby="sla-h">
         <h2 id="sla-h"><xsl:value-of select='mkt:tr("Service level and compliance")'/></h2>
         <dl class="facts">
@@ -309,20 +258,62 @@
           </div>
         </dl>
       </section>
-
-      <section class="card" aria-labelledby="call-h">
-        <h2 id="call-h"><xsl:value-of select='mkt:tr("How to call it")'/></h2>
-        <p><xsl:value-of select='mkt:tr("Through the marketplace gateway, with an API key of a subscription, and the OpenAI SDK you already use:")'/></p>
-        <pre class="code"><code><xsl:value-of select="how_to_call/python"/></code></pre>
-        <details>
-          <summary><xsl:value-of select='mkt:tr("With curl")'/></summary>
-          <pre class="code"><code><xsl:value-of select="how_to_call/curl"/></code></pre>
-        </details>
-      </section>
     </div>
 
+    <xsl:call-template name="plans"/>
+    <xsl:call-template name="how-to-call"/>
+
+    <xsl:if test="versions/item">
+      <div class="versions">
+        <div class="table-wrap" role="region" aria-labelledby="versions-caption" tabindex="0">
+          <table class="data-table">
+            <caption id="versions-caption"><xsl:value-of select='mkt:tr("Versions")'/></caption>
+            <thead>
+              <tr>
+                <th scope="col"><xsl:value-of select='mkt:tr("Version")'/></th>
+                <th scope="col"><xsl:value-of select='mkt:tr("Status")'/></th>
+                <th scope="col"><xsl:value-of select='mkt:tr("Published")'/></th>
+                <th scope="col"><xsl:value-of select='mkt:tr("Sunset")'/></th>
+                <th scope="col" class="num"><xsl:value-of select='mkt:tr("Context window")'/></th>
+                <th scope="col" class="num"><xsl:value-of select='mkt:tr("Input / 1M tokens")'/></th>
+                <th scope="col" class="num"><xsl:value-of select='mkt:tr("Output / 1M tokens")'/></th>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:for-each select="versions/item">
+                <tr>
+                  <th scope="row"><xsl:value-of select="version"/></th>
+                  <td><xsl:call-template name="badge-status"><xsl:with-param name="status" select="status"/></xsl:call-template></td>
+                  <td><xsl:call-template name="date"><xsl:with-param name="value" select="published_at"/></xsl:call-template></td>
+                  <td>
+                    <xsl:call-template name="date">
+                      <xsl:with-param name="value" select="sunset_at"/>
+                      <xsl:with-param name="none" select='mkt:tr("no sunset scheduled")'/>
+                    </xsl:call-template>
+                  </td>
+                  <td class="num"><xsl:call-template name="number"><xsl:with-param name="value" select="context_window"/></xsl:call-template></td>
+                  <td class="num">
+                    <xsl:call-template name="price">
+                      <xsl:with-param name="value" select="input_per_mtok"/>
+                      <xsl:with-param name="currency" select="$currency"/>
+                    </xsl:call-template>
+                  </td>
+                  <td class="num">
+                    <xsl:call-template name="price">
+                      <xsl:with-param name="value" select="output_per_mtok"/>
+                      <xsl:with-param name="currency" select="$currency"/>
+                    </xsl:call-template>
+                  </td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </xsl:if>
+
     <xsl:if test="operations/item">
-      <div class="table-wrap" role="region" aria-labelledby="ops-caption" tabindex="0">
+      <div class="table-wrap operations" role="region" aria-labelledby="ops-caption" tabindex="0">
         <table class="data-table compact">
           <caption id="ops-caption"><xsl:value-of select='mkt:tr("Operations of the contract")'/></caption>
           <thead>
@@ -347,6 +338,275 @@
 
     <xsl:call-template name="reviews"/>
     <xsl:apply-templates select="recommendations[item]"/>
+  </xsl:template>
+
+  <!-- ===== Plans (cgi/search/catalog.c, build_plans): what a subscription allows, and the form to take one ===== -->
+  <xsl:template name="plans">
+    <xsl:variable name="slug" select="string(slug)"/>
+    <xsl:variable name="signed-in" select="boolean(/page/meta/user)"/>
+    <xsl:variable name="held" select="subscribe/subscriptions/item"/>
+    <xsl:variable name="org" select="string(subscribe/organization)"/>
+    <!-- One live subscription per person and per organisation: offer only what is not taken. -->
+    <xsl:variable name="can-me" select="$signed-in and not($held[for_organization = 'false'])"/>
+    <xsl:variable name="can-org" select="$signed-in and $org != '' and not($held[for_organization = 'true'])"/>
+    <xsl:variable name="confidential" select="compliance_level = 'confidential'"/>
+    <section class="card plans" id="plans" aria-labelledby="plans-h">
+      <h2 id="plans-h"><xsl:value-of select='mkt:tr("Plans")'/></h2>
+      <p class="muted"><xsl:value-of select='mkt:tr("A plan sets how much you may call the service through the gateway; each call is charged at the prices above.")'/></p>
+      <xsl:if test="$held">
+        <div class="callout callout-attention">
+          <p>
+            <xsl:value-of select='mkt:tr("You subscribe to this service:")'/>
+            <xsl:text> </xsl:text>
+            <xsl:for-each select="$held">
+              <strong><xsl:value-of select="plan"/></strong>
+              <xsl:text> (</xsl:text>
+              <xsl:choose>
+                <xsl:when test="for_organization = 'true'"><xsl:value-of select='mkt:tr("for your organisation")'/></xsl:when>
+                <xsl:otherwise><xsl:value-of select='mkt:tr("for you")'/></xsl:otherwise>
+              </xsl:choose>
+              <xsl:text>) </xsl:text>
+              <xsl:call-template name="badge-subscription"/>
+              <xsl:if test="position() != last()"><xsl:text>; </xsl:text></xsl:if>
+            </xsl:for-each>
+            <xsl:text> </xsl:text>
+            <a href="/subscriptions"><xsl:value-of select='mkt:tr("Your subscriptions")'/></a>
+            <span class="sep" aria-hidden="true"> · </span>
+            <a href="/keys"><xsl:value-of select='mkt:tr("API keys")'/></a>
+          </p>
+        </div>
+      </xsl:if>
+      <xsl:if test="subscribe/manage = 'true'">
+        <p>
+          <a href="/subscriptions/subscribers?service={$slug}"><xsl:value-of select='mkt:tr("Subscribers of this service")'/></a>
+        </p>
+      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="plans/item">
+          <ul class="plan-list">
+            <xsl:for-each select="plans/item">
+              <xsl:variable name="pid" select="concat('plan-', slug)"/>
+              <xsl:variable name="currency" select="string(currency)"/>
+              <li class="plan-card" id="{$pid}">
+                <article aria-labelledby="{$pid}-h">
+                  <header class="plan-head">
+                    <h3 id="{$pid}-h"><xsl:value-of select="name"/></h3>
+                    <xsl:if test="requires_approval = 'true' or $confidential">
+                      <span class="badge badge-pending_approval"><xsl:value-of select='mkt:tr("Needs approval")'/></span>
+                    </xsl:if>
+                  </header>
+                  <xsl:if test="normalize-space(description) != ''">
+                    <p class="plan-desc"><xsl:value-of select="description"/></p>
+                  </xsl:if>
+                  <dl class="facts plan-facts">
+                    <xsl:call-template name="plan-fact">
+                      <xsl:with-param name="label" select='mkt:tr("Requests per minute")'/>
+                      <xsl:with-param name="value" select="requests_per_minute"/>
+                    </xsl:call-template>
+                    <xsl:call-template name="plan-fact">
+                      <xsl:with-param name="label" select='mkt:tr("Tokens per minute")'/>
+                      <xsl:with-param name="value" select="tokens_per_minute"/>
+                    </xsl:call-template>
+                    <xsl:call-template name="plan-fact">
+                      <xsl:with-param name="label" select='mkt:tr("Requests per month")'/>
+                      <xsl:with-param name="value" select="monthly_requests"/>
+                    </xsl:call-template>
+                    <xsl:call-template name="plan-fact">
+                      <xsl:with-param name="label" select='mkt:tr("Tokens per month")'/>
+                      <xsl:with-param name="value" select="monthly_tokens"/>
+                    </xsl:call-template>
+                    <div>
+                      <dt><xsl:value-of select='mkt:tr("Spend per month at most")'/></dt>
+                      <dd>
+                        <xsl:choose>
+                          <xsl:when test="normalize-space(monthly_budget) != ''">
+                            <xsl:call-template name="money">
+                              <xsl:with-param name="value" select="monthly_budget"/>
+                              <xsl:with-param name="currency" select="$currency"/>
+                            </xsl:call-template>
+                          </xsl:when>
+                          <xsl:otherwise><span class="muted"><xsl:value-of select='mkt:tr("no limit")'/></span></xsl:otherwise>
+                        </xsl:choose>
+                      </dd>
+                    </div>
+                  </dl>
+                  <xsl:if test="$can-me or $can-org">
+                    <form method="post" action="/subscriptions" class="plan-form">
+                      <input type="hidden" name="csrf" value="{/page/meta/csrf}"/>
+                      <input type="hidden" name="service" value="{$slug}"/>
+                      <input type="hidden" name="plan" value="{slug}"/>
+                      <xsl:choose>
+                        <xsl:when test="$can-me and $can-org">
+                          <fieldset class="form-subsection plan-for">
+                            <legend><xsl:value-of select='mkt:tr("Subscribe for")'/></legend>
+                            <label class="check">
+                              <input type="radio" name="for" value="me" checked="checked"/>
+                              <xsl:text> </xsl:text>
+                              <xsl:value-of select='mkt:tr("just me")'/>
+                            </label>
+                            <label class="check">
+                              <input type="radio" name="for" value="organization"/>
+                              <xsl:text> </xsl:text>
+                              <xsl:value-of select='mkt:tr("my organisation")'/>
+                              <xsl:value-of select="concat(' (', $org, ')')"/>
+                            </label>
+                          </fieldset>
+                        </xsl:when>
+                        <xsl:when test="$can-org">
+                          <input type="hidden" name="for" value="organization"/>
+                          <p class="field-hint">
+                            <xsl:value-of select='mkt:tr("For your organisation")'/>
+                            <xsl:value-of select="concat(' (', $org, ')')"/>
+                          </p>
+                        </xsl:when>
+                        <xsl:otherwise>
+                          <input type="hidden" name="for" value="me"/>
+                        </xsl:otherwise>
+                      </xsl:choose>
+                      <div class="form-actions">
+                        <button type="submit" class="button button-primary" aria-describedby="{$pid}-h">
+                          <xsl:value-of select='mkt:tr("Subscribe")'/>
+                        </button>
+                        <xsl:if test="requires_approval = 'true' or $confidential">
+                          <span class="field-hint"><xsl:value-of select='mkt:tr("The provider approves each subscription first.")'/></span>
+                        </xsl:if>
+                      </div>
+                    </form>
+                  </xsl:if>
+                </article>
+              </li>
+            </xsl:for-each>
+          </ul>
+        </xsl:when>
+        <xsl:otherwise>
+          <p class="muted"><xsl:value-of select='mkt:tr("This service offers no plans at the moment.")'/></p>
+        </xsl:otherwise>
+      </xsl:choose>
+      <xsl:if test="not($signed-in) and plans/item">
+        <p>
+          <a href="/login?next=/services/{$slug}"><xsl:value-of select='mkt:tr("Sign in to subscribe")'/></a>
+        </p>
+      </xsl:if>
+    </section>
+  </xsl:template>
+
+  <!-- One limit of a plan: its number, or "no limit". -->
+  <xsl:template name="plan-fact">
+    <xsl:param name="label"/>
+    <xsl:param name="value"/>
+    <div>
+      <dt><xsl:value-of select="$label"/></dt>
+      <dd>
+        <xsl:choose>
+          <xsl:when test="normalize-space($value) != ''"><xsl:call-template name="number"><xsl:with-param name="value" select="$value"/></xsl:call-template></xsl:when>
+          <xsl:otherwise><span class="muted"><xsl:value-of select='mkt:tr("no limit")'/></span></xsl:otherwise>
+        </xsl:choose>
+      </dd>
+    </div>
+  </xsl:template>
+
+  <!-- ===== How to call it: base URL, model, key, and the same call in five languages ===== -->
+  <xsl:template name="how-to-call">
+    <xsl:variable name="call" select="how_to_call"/>
+    <xsl:variable name="model" select="string($call/model)"/>
+    <!-- The range and exact version of the examples, from the latest version ("1.4.2": ^1.4 and 1.4.2). -->
+    <xsl:variable name="v" select="string((versions/item[status = 'active'] | versions/item[not(../item[status = 'active'])])[1]/version)"/>
+    <xsl:variable name="exact">
+      <xsl:choose>
+        <xsl:when test="translate($v, '0123456789', '') = '..'"><xsl:value-of select="$v"/></xsl:when>
+        <xsl:otherwise>1.2.0</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="range" select="concat('^', substring-before($exact, '.'), '.', substring-before(substring-after($exact, '.'), '.'))"/>
+    <section class="card how-to-call" id="call" aria-labelledby="call-h">
+      <h2 id="call-h"><xsl:value-of select='mkt:tr("How to call it")'/></h2>
+      <p><xsl:value-of select='mkt:tr("Through the marketplace gateway, with an API key of a subscription, and the OpenAI SDK you already use:")'/></p>
+      <dl class="inline-facts call-facts">
+        <div>
+          <dt><xsl:value-of select='mkt:tr("Base URL")'/></dt>
+          <dd><code><xsl:value-of select="$call/base_url"/></code></dd>
+        </div>
+        <div>
+          <dt><xsl:value-of select='mkt:tr("Model")'/></dt>
+          <dd><code><xsl:value-of select="$model"/></code></dd>
+        </div>
+        <div>
+          <dt><xsl:value-of select='mkt:tr("API key")'/></dt>
+          <dd>
+            <xsl:value-of select='mkt:tr("from the environment variable")'/>
+            <xsl:text> </xsl:text>
+            <code>MARKETPLACE_API_KEY</code>
+          </dd>
+        </div>
+      </dl>
+      <p class="field-hint">
+        <xsl:value-of select='mkt:tr("To stay on compatible versions, pin a range after an @:")'/>
+        <xsl:text> </xsl:text>
+        <code><xsl:value-of select="concat($model, '@', $range)"/></code>
+        <xsl:text> </xsl:text>
+        <xsl:value-of select='mkt:tr("takes the newest version with the same major number, at least this one;")'/>
+        <xsl:text> </xsl:text>
+        <code><xsl:value-of select="concat($model, '@', $exact)"/></code>
+        <xsl:text> </xsl:text>
+        <xsl:value-of select='mkt:tr("takes exactly that version. The name alone takes the newest stable version.")'/>
+      </p>
+      <p class="field-hint">
+        <xsl:value-of select='mkt:tr("No key yet? Subscribe to a plan above, then create one.")'/>
+        <xsl:text> </xsl:text>
+        <a href="/keys"><xsl:value-of select='mkt:tr("API keys")'/></a>
+      </p>
+      <div class="snippets">
+        <xsl:call-template name="snippet">
+          <xsl:with-param name="label" select="'curl'"/>
+          <xsl:with-param name="code" select="$call/curl"/>
+          <xsl:with-param name="open" select="true()"/>
+        </xsl:call-template>
+        <xsl:call-template name="snippet">
+          <xsl:with-param name="label" select="'JavaScript'"/>
+          <xsl:with-param name="install" select="'npm install openai'"/>
+          <xsl:with-param name="code" select="$call/javascript"/>
+        </xsl:call-template>
+        <xsl:call-template name="snippet">
+          <xsl:with-param name="label" select="'Python'"/>
+          <xsl:with-param name="install" select="'pip install openai'"/>
+          <xsl:with-param name="code" select="$call/python"/>
+        </xsl:call-template>
+        <xsl:call-template name="snippet">
+          <xsl:with-param name="label" select="'Go'"/>
+          <xsl:with-param name="install" select="'go get github.com/openai/openai-go/v3'"/>
+          <xsl:with-param name="code" select="$call/go"/>
+        </xsl:call-template>
+        <xsl:call-template name="snippet">
+          <xsl:with-param name="label" select="'Java'"/>
+          <xsl:with-param name="install" select="'com.openai:openai-java (Maven, Gradle)'"/>
+          <xsl:with-param name="code" select="$call/java"/>
+        </xsl:call-template>
+      </div>
+    </section>
+  </xsl:template>
+
+  <!-- One language's example, folded (the first open): what to install, then the code. -->
+  <xsl:template name="snippet">
+    <xsl:param name="label"/>
+    <xsl:param name="install" select="''"/>
+    <xsl:param name="code"/>
+    <xsl:param name="open" select="false()"/>
+    <xsl:if test="normalize-space($code) != ''">
+      <details class="snippet">
+        <xsl:if test="$open">
+          <xsl:attribute name="open">open</xsl:attribute>
+        </xsl:if>
+        <summary><xsl:value-of select="$label"/></summary>
+        <xsl:if test="$install != ''">
+          <p class="field-hint">
+            <xsl:value-of select='mkt:tr("Install:")'/>
+            <xsl:text> </xsl:text>
+            <code><xsl:value-of select="$install"/></code>
+          </p>
+        </xsl:if>
+        <pre class="code"><code><xsl:value-of select="$code"/></code></pre>
+      </details>
+    </xsl:if>
   </xsl:template>
 
   <!-- ===== Reviews and ratings (cgi/search/reviews.c) ===== -->

@@ -51,4 +51,8 @@ curl -fsS "$base/static/css/market.css" -o /dev/null
 code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/nothing-here")
 [ "$code" = 404 ] || { echo "unknown route: $code"; exit 1; }
 curl -fsS "$base/health/reports" | grep -q '"status":"ok"'
+# The gateway's address reaches mkt-consume (which wants an API key).
+code=$(curl -s -o "$ADIR/models.json" -w '%{http_code}' "$base/v1/models")
+[ "$code" = 401 ] && grep -q '"invalid-api-key"' "$ADIR/models.json" ||
+    { echo "gateway through Apache: $code"; cat "$ADIR/models.json"; exit 1; }
 echo "apache2 on port $APACHE_PORT served the catalog, a service page, the API and static files"

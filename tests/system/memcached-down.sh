@@ -22,7 +22,29 @@ for p in 1 2 3; do
 done
 code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/services")
 [ "$code" = 200 ] || exit 1
-as memcached -d -l 127.0.0.1 -p "$MC_PORT" -U 0 -m 64 -P "$MC_PIDFILE"
+# The gateway counts rate limits in memcached: without it, calls go
+# through (gateway_ratelimit_fail = open, the default), and it says so.
+if [ -n "${PSQL:-}" ]; then
+	key=mkt_$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+	hash=$(printf '%s' "$key" | sha256sum | cut -c1-64)
+	svc=$($PSQL -c "SELECT slug FROM services WHERE endpoint->>'url' LIKE 'http://127.0.0.1:%/v1' AND mode = 'chat' AND status = 'active' ORDER BY slug LIMIT 1")
+	$PSQL -c "INSERT INTO subscriptions (service_id, plan_id, user_id)
+	    SELECT s.id, (SELECT id FROM plans WHERE slug = 'standard' AND service_id IS NULL), u.id
+	      FROM services s, users u WHERE s.slug = '$svc' AND u.email = 'consumer@example.com'
+	    ON CONFLICT DO NOTHING" >/dev/null
+	$PSQL -c "INSERT INTO api_keys (user_id, name, hash, prefix, last4)
+	    SELECT id, 'memcached-down.sh', '$hash', 'mkt_test', 'test' FROM users WHERE email = 'consumer@example.com'" >/dev/null
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" \
+	    -H 'Content-Type: application/json' \
+	    -d "{\"model\":\"$svc\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" \
+	    "$BASE_URL/v1/chat/completions")
+	echo "gateway call without memcached: $code"
+	[ "$code" = 200 ] || exit 1
+	grep -q 'rate limits fail open' "${MKT_STATE_DIR:?}/log/marketplace.log" || {
+		echo "the fail-open call was not logged"; exit 1; }
+	curl -s "$BASE_URL/health/consume" | grep -q '"status":"degraded"' || exit 1
+fi
+as memcached -d -l 127.0.0.1 -p "$MC_PORT" -U 0 -m 64 -c 4096 -P "$MC_PIDFILE"
 for i in $(seq 30); do
 	curl -s "$BASE_URL/health/search" | grep -q '"status":"ok"' && exit 0
 	sleep 0.2

@@ -1,0 +1,1253 @@
+/* gateway.c: the metering gateway, OpenAI-compatible (FR-003.2, 003.3)
+ *
+ * One call, in order:
+ *   1. the API key (hash lookup: revocation and expiry take effect on
+ *      the next call, nothing caches acceptance);
+ *   2. the model: "service[@range]", resolved to the highest active
+ *      version in the range (a deprecated one only when no active one
+ *      matches, with Deprecation and Sunset headers); never another;
+ *   3. policy: the service is active or deprecated, the key's owner may
+ *      see it, the key's scopes include it, the organisation's data
+ *      residency allows it, a subscription is active;
+ *   4. rate limits (limits.c), then the worst case of the call reserved
+ *      against the plan's quotas and the budgets (gateway_reserve);
+ *   5. the provider, through libcurl with the provider's credential,
+ *      retried on connection errors and 502/503/504 while nothing has
+ *      reached the client;
+ *   6. settlement: the usage record and the real cost are committed
+ *      (gateway_settle) BEFORE the client is told of success: the JSON
+ *      answer, or for a stream the final "data: [DONE]".
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <libpq-fe.h>
+
+#include "market.h"
+#include "consume.h"
+
+#define MODEL_MAX	200	/* bytes of "service@range" */
+#define RETRIES		3
+#define ERROR_BODY_MAX	(64 * 1024)
+#define ANSWER_MAX	(16L * 1024 * 1024)
+
+/* K_PASS: the generic passthrough, /gw/{service}[@range]/{path}, for
+ * contracts that are not OpenAI's. */
+enum kind { K_CHAT, K_COMPLETIONS, K_EMBEDDINGS, K_PASS };
+
+static const char *const kind_path[] = {
+	"/chat/completions", "/completions", "/embeddings", NULL
+};
+
+#define PASS_SEGMENTS	3	/* /gw/{service}/{a}[/{b}[/{c}]] */
+
+/* The key's row and its owner. */
+struct key {
+	const char	*id;
+	const char	*user_id;
+	const char	*org_id;	/* NULL: none */
+	long		 rpm;		/* the key's own limit, 0: none */
+};
+
+/* Everything about one call, filled step by step. */
+struct call {
+	struct mkt_req		*r;
+	enum kind		 kind;
+	struct key		 key;
+	const char		*service_id, *service_slug, *version_id,
+				*version, *url, *upstream_model, *secret,
+				*sub_id, *sub_org;
+	long			 max_latency_ms;
+	long			 rpm, tpm;
+	struct gw_limits	 limits;
+	char			 reservation[40];
+	const char		*reserved_amount, *reserved_tokens,
+				*payer_org;
+	long			 tokens_in_est, max_out;
+	bool			 stream, include_usage;
+	const char		*pass_path;	/* K_PASS: "/a/b?query" */
+	/* the answer */
+	long			 tokens_in, tokens_out;
+	bool			 have_usage;
+	size_t			 content_bytes;	/* for estimates */
+	double			 ttfb_ms;
+};
+
+/* ---- errors, in problem JSON that the OpenAI SDKs can read too ---- */
+
+/*
+ * RFC 9457 problem JSON, with an extension member "error" shaped as
+ * OpenAI's ({"message", "type", "code"}), so that the OpenAI SDKs show
+ * the same sentence people read in the problem's detail.
+ */
+static int
+gw_fail(struct mkt_req *r, int status, const char *type, const char *detail)
+{
+	struct json_object	*extra, *err;
+
+	mkt_fail(r, status, type, detail);
+	extra = mkt_json_own(r, json_object_new_object());
+	err = json_object_new_object();
+	json_object_object_add(err, "message", json_object_new_string(
+	    detail != NULL ? detail : r->problem_title));
+	json_object_object_add(err, "type", json_object_new_string(type));
+	json_object_object_add(err, "code", json_object_new_string(type));
+	json_object_object_add(extra, "error", err);
+	r->problem_extra = extra;
+	return status;
+}
+
+/* ---- 1. the key ---- */
+
+static const struct mkt_sql q_key = { "gw_key", 1,
+	"SELECT k.id, k.user_id, u.organization_id,"
+	"  coalesce(k.requests_per_minute, 0) AS rpm,"
+	"  k.revoked_at IS NOT NULL AS revoked,"
+	"  coalesce(k.expires_at <= now(), false) AS expired,"
+	"  u.status = 'active' AS user_active, k.hash"
+	" FROM api_keys k JOIN users u ON u.id = k.user_id"
+	" WHERE k.hash = $1" };
+
+bool
+key_format_ok(const char *k)
+{
+	size_t	 i;
+
+	if (k == NULL || strncmp(k, KEY_PREFIX, strlen(KEY_PREFIX)) != 0)
+		return false;
+	k += strlen(KEY_PREFIX);
+	for (i = 0; i < KEY_HEX; i++)
+		if (mkt_hex_digit((unsigned char)k[i]) < 0 ||
+		    (k[i] >= 'A' && k[i] <= 'F'))
+			return false;
+	return k[KEY_HEX] == '\0';
+}
+
+static int
+unauthorized(struct mkt_req *r, const char *detail)
+{
+	mkt_header(r, "WWW-Authenticate", "Bearer realm=\"llm-marketplace\"");
+	return gw_fail(r, 401, "invalid-api-key", detail);
+}
+
+/* 0 and k filled, or the refusal's status. */
+static int
+authenticate_key(struct mkt_req *r, struct key *k)
+{
+	const char	*h = mkt_req_header(r, "HTTP_AUTHORIZATION");
+	const char	*token = NULL, *params[1];
+	char		 hash[65];
+	PGresult	*res;
+
+	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0)
+		token = mkt_skip_ws(h + 7);
+	else if ((h = mkt_req_header(r, "HTTP_API_KEY")) != NULL)
+		token = h;	/* Azure-style "api-key:" */
+	if (token == NULL)
+		return unauthorized(r, mkt_tr(r, "send your API key as "
+		    "\"Authorization: Bearer mkt_…\"; create one at /keys"));
+	if (!key_format_ok(token))
+		return unauthorized(r, mkt_tr(r, "this is not a marketplace "
+		    "API key (they begin with \"mkt_\")"));
+	mkt_sha256_hex(hash, token, strlen(token));
+	params[0] = hash;
+	if ((res = mkt_db_exec(r, &q_key, params)) == NULL)
+		return mkt_fail_db(r);
+	/* The index found the row; compare in constant time anyway. */
+	if (PQntuples(res) != 1 ||
+	    !mkt_const_eq(mkt_db_val(res, 0, "hash"), hash, 64))
+		return unauthorized(r, mkt_tr(r, "this API key is not known; "
+		    "check that it was copied whole"));
+	if (mkt_db_bool(res, 0, "revoked"))
+		return unauthorized(r, mkt_tr(r, "this API key has been "
+		    "revoked"));
+	if (mkt_db_bool(res, 0, "expired"))
+		return unauthorized(r, mkt_tr(r, "this API key has expired; "
+		    "create or rotate a key at /keys"));
+	if (!mkt_db_bool(res, 0, "user_active"))
+		return unauthorized(r, mkt_tr(r, "the account of this API key "
+		    "is disabled"));
+	k->id = mkt_db_val(res, 0, "id");
+	k->user_id = mkt_db_val(res, 0, "user_id");
+	k->org_id = mkt_db_val(res, 0, "organization_id");
+	k->rpm = (long)mkt_db_int(res, 0, "rpm");
+	return 0;
+}
+
+/* ---- 2, 3. the model and the policy ---- */
+
+/* The service by slug, as the key's owner may use it; its versions that
+ * can be called; the best live subscription (the person's own first). */
+static const struct mkt_sql q_target = { "gw_target", 3,
+	"SELECT s.id, s.slug, s.status,"
+	"  service_visible(s.compliance_level,"
+	"    CASE WHEN u.roles && '{admin,auditor}' THEN 2 ELSE 1 END,"
+	"    p.organization_id, u.organization_id) AS visible,"
+	"  (k.scopes IS NULL OR s.id = ANY (k.scopes)) AS in_scope,"
+	"  (o.residency_required IS NULL OR"
+	"   residency_matches(s.data_residency, o.residency_required))"
+	"   AS residency_ok,"
+	"  o.residency_required,"
+	"  s.endpoint->>'url' AS url, s.endpoint->>'model' AS upstream_model,"
+	"  s.endpoint_secret,"
+	"  CASE WHEN s.sla->>'max_latency_ms' ~ '^[0-9]{1,9}$'"
+	"    THEN (s.sla->>'max_latency_ms')::int END AS max_latency_ms,"
+	"  x.id AS sub_id, x.status AS sub_status, x.organization_id AS sub_org,"
+	"  coalesce(pl.requests_per_minute, 0) AS rpm,"
+	"  coalesce(pl.tokens_per_minute, 0) AS tpm,"
+	"  (SELECT json_agg(json_build_object('id', v.id, 'version', v.version,"
+	"     'status', v.status, 'max_output_tokens', v.max_output_tokens,"
+	"     'deprecated_at', extract(epoch FROM v.deprecated_at)::bigint,"
+	"     'sunset_at', to_char(v.sunset_at AT TIME ZONE 'UTC',"
+	"       'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"')))"
+	"     FROM service_versions v WHERE v.service_id = s.id"
+	"      AND v.status IN ('active', 'deprecated')) AS versions"
+	" FROM api_keys k JOIN users u ON u.id = k.user_id"
+	" LEFT JOIN organizations o ON o.id = u.organization_id"
+	" JOIN services s ON s.slug = $2"
+	" JOIN providers p ON p.id = s.provider_id"
+	" LEFT JOIN LATERAL (SELECT y.id, y.status, y.organization_id, y.plan_id"
+	"   FROM subscriptions y WHERE y.service_id = s.id"
+	"    AND y.status IN ('active', 'pending')"
+	"    AND (y.user_id = k.user_id OR y.organization_id = u.organization_id)"
+	"   ORDER BY y.status = 'active' DESC, y.user_id = k.user_id DESC"
+	"   LIMIT 1) x ON true"
+	" LEFT JOIN plans pl ON pl.id = x.plan_id"
+	" WHERE k.id = $1::uuid AND $3::text IS NOT NULL" };
+
+/* "service" or "service@range"; false when malformed. */
+static bool
+split_model(struct mkt_arena *a, const char *model, const char **slug,
+    const char **range)
+{
+	const char	*at = strchr(model, '@');
+
+	*range = NULL;
+	if (at == NULL) {
+		*slug = model;
+	} else {
+		*slug = mkt_arena_strndup(a, model, (size_t)(at - model));
+		*range = at + 1;
+		if (!mkt_semver_range_ok(*range))
+			return false;
+	}
+	return mkt_slug_ok(*slug, 128);
+}
+
+/*
+ * The highest version in range among the active ones; failing that,
+ * among the deprecated ones.  NULL when none matches: the caller says
+ * so, never substituting another.
+ */
+static struct json_object *
+pick_version(struct mkt_req *r, struct json_object *versions,
+    const char *range)
+{
+	struct json_object	*best[2] = { NULL, NULL };
+	struct mkt_semver	 bv[2], sv;
+	size_t			 i, n;
+	int			 slot;
+
+	n = versions ? json_object_array_length(versions) : 0;
+	for (i = 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(versions, i);
+		struct json_object *f;
+
+		if (!json_object_object_get_ex(v, "version", &f) ||
+		    mkt_semver_parse(r->arena, json_object_get_string(f),
+		    &sv) != MKT_OK)
+			continue;
+		if (range != NULL && !mkt_semver_satisfies(range, &sv))
+			continue;
+		/* Without a range, pre-releases are never chosen. */
+		if (range == NULL && sv.pre != NULL)
+			continue;
+		json_object_object_get_ex(v, "status", &f);
+		slot = strcmp(json_object_get_string(f), "active") == 0 ? 0 : 1;
+		if (best[slot] == NULL || mkt_semver_cmp(&sv, &bv[slot]) > 0) {
+			best[slot] = v;
+			bv[slot] = sv;
+		}
+	}
+	return best[0] != NULL ? best[0] : best[1];
+}
+
+static const char *
+jstr(struct json_object *o, const char *k)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, k, &v) || v == NULL)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static long
+jlong(struct json_object *o, const char *k)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, k, &v) || v == NULL)
+		return 0;
+	return (long)json_object_get_int64(v);
+}
+
+/* 0 and the call's target filled, or the refusal's status. */
+static int
+resolve(struct call *c, const char *model)
+{
+	struct mkt_req		*r = c->r;
+	const char		*slug, *range, *params[3];
+	struct json_object	*versions, *v;
+	PGresult		*res;
+	const char		*sealed, *vs;
+	char			*plain;
+	size_t			 plen;
+
+	if (!split_model(r->arena, model, &slug, &range))
+		return gw_fail(r, 400, "model-not-found", mkt_arena_printf(
+		    r->arena, mkt_tr(r, "\"%s\" is not a model name: use a "
+		    "service's name, optionally with a version range "
+		    "(\"summarizer\", \"summarizer@^1.2\", "
+		    "\"summarizer@1.4.0\")"), model));
+	params[0] = c->key.id;
+	params[1] = slug;
+	params[2] = "1";
+	if ((res = mkt_db_exec(r, &q_target, params)) == NULL)
+		return mkt_fail_db(r);
+	if (PQntuples(res) != 1 || !mkt_db_bool(res, 0, "visible"))
+		return gw_fail(r, 404, "model-not-found", mkt_arena_printf(
+		    r->arena, mkt_tr(r, "there is no service \"%s\" you may "
+		    "call; GET /v1/models lists yours"), slug));
+	if (!mkt_db_bool(res, 0, "in_scope"))
+		return gw_fail(r, 403, "forbidden", mkt_arena_printf(r->arena,
+		    mkt_tr(r, "this API key is not allowed to call \"%s\" "
+		    "(see its scopes at /keys)"), slug));
+	if (!mkt_db_bool(res, 0, "residency_ok"))
+		return gw_fail(r, 403, "forbidden", mkt_arena_printf(r->arena,
+		    mkt_tr(r, "your organisation's data must stay in %s, and "
+		    "\"%s\" does not promise that"),
+		    mkt_db_val(res, 0, "residency_required"), slug));
+	vs = mkt_db_val(res, 0, "status");
+	if (strcmp(vs, "active") != 0 && strcmp(vs, "deprecated") != 0)
+		return gw_fail(r, 403, "forbidden", mkt_arena_printf(r->arena,
+		    mkt_tr(r, "\"%s\" cannot be called now (it is %s)"),
+		    slug, vs));
+	if (mkt_db_val(res, 0, "sub_id") == NULL)
+		return gw_fail(r, 403, "not-subscribed", mkt_arena_printf(
+		    r->arena, mkt_tr(r, "subscribe to a plan of \"%s\" first, "
+		    "on /services/%s"), slug, slug));
+	if (strcmp(mkt_db_val(res, 0, "sub_status"), "active") != 0)
+		return gw_fail(r, 403, "not-subscribed", mkt_arena_printf(
+		    r->arena, mkt_tr(r, "your subscription to \"%s\" waits "
+		    "for approval"), slug));
+	versions = mkt_json_own(r, json_tokener_parse(
+	    mkt_db_val(res, 0, "versions") ? mkt_db_val(res, 0, "versions") :
+	    "[]"));
+	if ((v = pick_version(r, versions, range)) == NULL)
+		return gw_fail(r, 404, "model-not-found", range != NULL ?
+		    mkt_arena_printf(r->arena, mkt_tr(r, "no version of \"%s\" "
+		    "that can be called matches \"%s\""), slug, range) :
+		    mkt_arena_printf(r->arena, mkt_tr(r, "\"%s\" has no "
+		    "version that can be called"), slug));
+	c->service_id = mkt_db_val(res, 0, "id");
+	c->service_slug = mkt_db_val(res, 0, "slug");
+	c->url = mkt_db_val(res, 0, "url");
+	c->upstream_model = mkt_db_val(res, 0, "upstream_model");
+	c->max_latency_ms = (long)mkt_db_int(res, 0, "max_latency_ms");
+	c->sub_id = mkt_db_val(res, 0, "sub_id");
+	c->sub_org = mkt_db_val(res, 0, "sub_org");
+	c->rpm = (long)mkt_db_int(res, 0, "rpm");
+	c->tpm = (long)mkt_db_int(res, 0, "tpm");
+	c->version_id = mkt_arena_strdup(r->arena, jstr(v, "id"));
+	c->version = mkt_arena_strdup(r->arena, jstr(v, "version"));
+	if (c->max_out == 0)
+		c->max_out = jlong(v, "max_output_tokens");
+	if (c->url == NULL || (strncmp(c->url, "https://", 8) != 0 &&
+	    strncmp(c->url, "http://", 7) != 0))
+		return gw_fail(r, 502, "provider-error", mkt_arena_printf(
+		    r->arena, mkt_tr(r, "\"%s\" has no endpoint to call"),
+		    slug));
+	if ((sealed = mkt_db_val(res, 0, "endpoint_secret")) != NULL) {
+		if (mkt_unseal(r->arena, mkt_setting(r, "credential_key", ""),
+		    sealed, &plain, &plen) != MKT_OK ||
+		    strlen(plain) != plen || !mkt_header_value_ok(plain)) {
+			mkt_log_error(r, "the credential of service %s cannot "
+			    "be unsealed (credential_key changed?)",
+			    c->service_id);
+			return gw_fail(r, 502, "provider-error",
+			    mkt_tr(r, "the provider's credential is not "
+			    "usable; the operators have been told"));
+		}
+		c->secret = plain;
+	}
+	mkt_header(r, "X-Marketplace-Service", "%s", c->service_slug);
+	mkt_header(r, "X-Marketplace-Version", "%s", c->version);
+	if (strcmp(jstr(v, "status"), "deprecated") == 0) {
+		/* RFC 9745 and RFC 8594. */
+		if (jlong(v, "deprecated_at") > 0)
+			mkt_header(r, "Deprecation", "@%ld",
+			    jlong(v, "deprecated_at"));
+		else
+			mkt_header(r, "Deprecation", "true");
+		if (jstr(v, "sunset_at") != NULL)
+			mkt_header(r, "Sunset", "%s", jstr(v, "sunset_at"));
+	}
+	return 0;
+}
+
+/* ---- the request's body ---- */
+
+/* Bytes of text a request sends, for the prompt's token estimate. */
+static size_t
+text_bytes(struct json_object *o, int depth)
+{
+	size_t	 n = 0, i;
+
+	if (o == NULL || depth > 8)
+		return 0;
+	switch (json_object_get_type(o)) {
+	case json_type_string:
+		return (size_t)json_object_get_string_len(o);
+	case json_type_array:
+		for (i = 0; i < json_object_array_length(o); i++)
+			n += text_bytes(json_object_array_get_idx(o, i),
+			    depth + 1);
+		return n;
+	case json_type_object: {
+		json_object_object_foreach(o, k, v) {
+			if (strcmp(k, "content") == 0 ||
+			    strcmp(k, "text") == 0 || strcmp(k, "name") == 0)
+				n += text_bytes(v, depth + 1);
+			else if (json_object_is_type(v, json_type_array))
+				n += text_bytes(v, depth + 1);
+		}
+		return n;
+	}
+	case json_type_int:
+		return 1;	/* a token id */
+	default:
+		return 0;
+	}
+}
+
+/* About four bytes of English per token, plus a few per message. */
+static long
+estimate_tokens(size_t bytes, size_t messages)
+{
+	return (long)(bytes / 4 + 1 + messages * 4);
+}
+
+/* Validates what the gateway itself needs; the provider checks the
+ * rest.  0, or the refusal's status. */
+static int
+read_body(struct call *c, const char **model)
+{
+	struct mkt_req		*r = c->r;
+	struct json_object	*b = r->json, *f, *msgs = NULL;
+	const char		*input;
+
+	if (b == NULL || !json_object_is_type(b, json_type_object))
+		return gw_fail(r, 400, "invalid-json", mkt_tr(r, "send a JSON "
+		    "object with Content-Type: application/json"));
+	if (!json_object_object_get_ex(b, "model", &f) ||
+	    !json_object_is_type(f, json_type_string) ||
+	    json_object_get_string_len(f) == 0 ||
+	    json_object_get_string_len(f) > MODEL_MAX)
+		return gw_fail(r, 400, "invalid-parameter", mkt_tr(r, "\"model\" "
+		    "must name a service, e.g. \"summarizer\" or "
+		    "\"summarizer@^1.2\""));
+	*model = json_object_get_string(f);
+	input = c->kind == K_CHAT ? "messages" : c->kind == K_COMPLETIONS ?
+	    "prompt" : "input";
+	if (!json_object_object_get_ex(b, input, &msgs) || msgs == NULL ||
+	    (c->kind == K_CHAT && (!json_object_is_type(msgs,
+	    json_type_array) || json_object_array_length(msgs) == 0)))
+		return gw_fail(r, 400, "invalid-parameter", mkt_arena_printf(
+		    r->arena, mkt_tr(r, "\"%s\" is missing%s"), input,
+		    c->kind == K_CHAT ? mkt_tr(r, " (a non-empty array of "
+		    "messages)") : ""));
+	c->tokens_in_est = estimate_tokens(text_bytes(msgs, 0),
+	    json_object_is_type(msgs, json_type_array) && c->kind == K_CHAT ?
+	    json_object_array_length(msgs) : 0);
+	if (c->kind != K_EMBEDDINGS) {
+		if ((json_object_object_get_ex(b, "max_completion_tokens", &f) &&
+		    f != NULL) || (json_object_object_get_ex(b, "max_tokens",
+		    &f) && f != NULL)) {
+			if (!json_object_is_type(f, json_type_int) ||
+			    json_object_get_int64(f) < 1 ||
+			    json_object_get_int64(f) > 10000000)
+				return gw_fail(r, 400, "invalid-parameter",
+				    mkt_tr(r, "\"max_tokens\" must be a "
+				    "positive integer"));
+			c->max_out = (long)json_object_get_int64(f);
+		}
+		if (json_object_object_get_ex(b, "stream", &f) && f != NULL) {
+			if (!json_object_is_type(f, json_type_boolean))
+				return gw_fail(r, 400, "invalid-parameter",
+				    mkt_tr(r, "\"stream\" must be true or "
+				    "false"));
+			c->stream = json_object_get_boolean(f);
+		}
+		if (c->stream && json_object_object_get_ex(b, "stream_options",
+		    &f) && json_object_is_type(f, json_type_object) &&
+		    json_object_object_get_ex(f, "include_usage", &f))
+			c->include_usage = json_object_get_boolean(f);
+	}
+	return 0;
+}
+
+/* The body the provider gets: the consumer's, with the provider's model
+ * name, and usage always asked for in streams (metering needs it; the
+ * consumer only sees it when it asked). */
+static const char *
+upstream_body(struct call *c, size_t *len)
+{
+	struct json_object	*b = c->r->json, *opts;
+	const char		*s;
+
+	json_object_object_add(b, "model", json_object_new_string(
+	    c->upstream_model != NULL ? c->upstream_model : c->service_slug));
+	if (c->stream) {
+		opts = json_object_new_object();
+		json_object_object_add(opts, "include_usage",
+		    json_object_new_boolean(1));
+		json_object_object_add(b, "stream_options", opts);
+	}
+	s = json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	*len = strlen(s);
+	return s;
+}
+
+/* W3C Trace Context: the caller's trace continues with a span of ours;
+ * without a valid traceparent, a new trace starts here. */
+static const char *
+traceparent(struct mkt_req *r)
+{
+	const char	*t = mkt_req_header(r, "HTTP_TRACEPARENT");
+	char		 span[17], trace[33];
+	size_t		 i;
+	bool		 ok = t != NULL && strlen(t) == 55 &&
+	    strncmp(t, "00-", 3) == 0 && t[35] == '-' && t[52] == '-';
+
+	for (i = 3; ok && i < 55; i++)
+		if (i != 35 && i != 52 && (mkt_hex_digit((unsigned char)t[i]) <
+		    0 || (t[i] >= 'A' && t[i] <= 'F')))
+			ok = false;
+	if (ok && (strncmp(t + 3, "00000000000000000000000000000000", 32) ==
+	    0 || strncmp(t + 36, "0000000000000000", 16) == 0))
+		ok = false;
+	mkt_random_hex(span, 8);
+	if (ok)
+		return mkt_arena_printf(r->arena, "traceparent: 00-%.32s-%s-%.2s",
+		    t + 3, span, t + 53);
+	mkt_random_hex(trace, 16);
+	return mkt_arena_printf(r->arena, "traceparent: 00-%s-%s-01", trace,
+	    span);
+}
+
+static const char *const *
+upstream_headers(struct call *c)
+{
+	struct mkt_req	*r = c->r;
+	const char	**h = mkt_arena_zalloc(r->arena, 8 * sizeof(*h));
+	size_t		 n = 0;
+
+	h[n++] = "Content-Type: application/json";
+	h[n++] = c->stream ? "Accept: text/event-stream" :
+	    "Accept: application/json";
+	if (c->secret != NULL)
+		h[n++] = mkt_arena_printf(r->arena, "Authorization: Bearer %s",
+		    c->secret);
+	h[n++] = mkt_arena_printf(r->arena, "X-Request-ID: %s", r->id);
+	h[n++] = mkt_arena_printf(r->arena, "X-Consumer-ID: %s",
+	    c->key.user_id);
+	h[n++] = traceparent(r);
+	h[n] = NULL;
+	return h;
+}
+
+static long
+call_timeout_ms(struct call *c)
+{
+	long	 factor = mkt_setting_long(c->r, "gateway_timeout_factor", 2, 1,
+	    100);
+	long	 max = mkt_setting_long(c->r, "gateway_timeout_max_ms", 300000,
+	    1000, 3600000);
+	long	 t;
+
+	if (c->stream)
+		return mkt_setting_long(c->r, "gateway_stream_timeout_ms",
+		    600000, 1000, 86400000);
+	t = c->max_latency_ms > 0 ? c->max_latency_ms * factor : max;
+	return t < 1000 ? 1000 : t > max ? max : t;
+}
+
+/* ---- 4. reservation, 6. settlement ---- */
+
+/*
+ * Reservations and counters commit asynchronously (the consume program's
+ * connections default to synchronous_commit off): they lock the hot
+ * rows of a subscription and an organisation, and waiting for a WAL
+ * flush under those locks would serialise every call of a subscription.
+ * Losing them in a database crash is harmless: a lost reservation goes
+ * with its counter, and a lost counter update can only leave too much
+ * reserved (gateway_sweep fixes that).  The usage record alone commits
+ * durably (mkt_db_begin: synchronous), before success is reported.
+ */
+static const struct mkt_sql q_reserve = { "gw_reserve", 6,
+	"SELECT outcome, hold_amount::text AS amount, hold_tokens AS tokens,"
+	"  payer AS org"
+	" FROM gateway_reserve($1, $2::uuid, $3::uuid, $4::bigint,"
+	"  $5::bigint, $6::int)" };
+
+static const struct mkt_sql q_record = { "gw_record", 15,
+	"SELECT charged::text AS cost, released FROM gateway_record($1, $2,"
+	"  $3::uuid, $4::uuid, $5::uuid, $6::uuid, $7::uuid, $8::uuid,"
+	"  $9::int, $10::int, $11::boolean, $12::int, $13::int, $14,"
+	"  $15::int)" };
+
+static const struct mkt_sql q_count = { "gw_count", 8,
+	"SELECT gateway_count($1::uuid, $2::uuid, $3::numeric, $4::bigint,"
+	"  $5::int, $6::int, $7::bigint, $8::numeric)" };
+
+static const struct mkt_sql q_release = { "gw_release", 1,
+	"SELECT gateway_release($1)" };
+
+static int
+reserve(struct call *c)
+{
+	struct mkt_req	*r = c->r;
+	const char	*params[6], *outcome;
+	PGresult	*res;
+	long		 ttl = call_timeout_ms(c) / 1000 + 60;
+
+	mkt_random_hex(c->reservation, 16);
+	params[0] = c->reservation;
+	params[1] = c->sub_id;
+	params[2] = c->version_id;
+	params[3] = mkt_arena_printf(r->arena, "%ld", c->tokens_in_est);
+	params[4] = mkt_arena_printf(r->arena, "%ld", c->max_out);
+	params[5] = mkt_arena_printf(r->arena, "%ld", ttl);
+	if ((res = mkt_db_exec(r, &q_reserve, params)) == NULL)
+		return mkt_fail_db(r);
+	outcome = mkt_db_val(res, 0, "outcome");
+	if (strcmp(outcome, "ok") == 0) {
+		c->reserved_amount = mkt_db_val(res, 0, "amount");
+		c->reserved_tokens = mkt_db_val(res, 0, "tokens");
+		c->payer_org = mkt_db_val(res, 0, "org");
+		return 0;
+	}
+	c->reservation[0] = '\0';
+	if (strcmp(outcome, "requests") == 0 || strcmp(outcome, "tokens") == 0)
+		return gw_fail(r, 403, "quota-exceeded", strcmp(outcome,
+		    "requests") == 0 ? mkt_tr(r, "this subscription's requests "
+		    "for the month are used up; change plan or wait for next "
+		    "month") : mkt_tr(r, "this subscription's tokens for the "
+		    "month are used up, or this call (prompt and max_tokens) "
+		    "would pass them; lower max_tokens or change plan"));
+	if (strcmp(outcome, "budget") == 0)
+		return gw_fail(r, 402, "budget-exhausted", mkt_tr(r, "this call "
+		    "could cost more than what is left of the plan's monthly "
+		    "budget (its worst case counts: prompt and max_tokens); "
+		    "lower max_tokens or change plan"));
+	if (strcmp(outcome, "org_budget") == 0)
+		return gw_fail(r, 402, "budget-exhausted", mkt_tr(r, "your "
+		    "organisation's monthly budget would be passed by this "
+		    "call; ask its administrator"));
+	return gw_fail(r, 403, "not-subscribed", mkt_tr(r, "the subscription "
+	    "is no longer active"));
+}
+
+/* Gives the reservation back without counting anything (the call did
+ * not reach the provider). */
+static void
+release(struct call *c)
+{
+	const char	*params[1];
+
+	if (c->reservation[0] == '\0')
+		return;
+	params[0] = c->reservation;
+	mkt_db_exec(c->r, &q_release, params);
+	c->reservation[0] = '\0';
+}
+
+/* Writes the usage record; false when it could not be committed, and
+ * then success must not be reported.  The counters follow. */
+static bool
+settle(struct call *c, const char *status, double ms)
+{
+	struct mkt_req	*r = c->r;
+	const char	*params[15], *cost;
+	bool		 estimated = !c->have_usage, released;
+	long		 tin = c->tokens_in, tout = c->tokens_out;
+	PGresult	*res;
+
+	if (estimated) {
+		tin = c->tokens_in_est;
+		tout = c->kind == K_EMBEDDINGS ? 0 :
+		    (long)((c->content_bytes + 3) / 4);
+	}
+	c->tokens_in = tin;
+	c->tokens_out = tout;
+	/* The reservation's key is apart from the record's request id,
+	 * which the client may choose. */
+	params[0] = c->reservation;
+	params[1] = r->id;
+	params[2] = c->service_id;
+	params[3] = c->version_id;
+	params[4] = c->key.user_id;
+	params[5] = c->key.id;
+	params[6] = c->payer_org;
+	params[7] = c->sub_id;
+	params[8] = mkt_arena_printf(r->arena, "%ld", tin);
+	params[9] = mkt_arena_printf(r->arena, "%ld", tout);
+	params[10] = estimated ? "true" : "false";
+	params[11] = mkt_arena_printf(r->arena, "%.0f", ms);
+	params[12] = mkt_arena_printf(r->arena, "%.0f", c->ttfb_ms);
+	params[13] = status;
+	params[14] = c->max_latency_ms > 0 ? mkt_arena_printf(r->arena, "%ld",
+	    c->max_latency_ms) : NULL;
+	if (mkt_db_begin(r) != MKT_OK ||
+	    (res = mkt_db_exec(r, &q_record, params)) == NULL ||
+	    mkt_db_commit(r) != MKT_OK) {
+		mkt_db_rollback(r);
+		mkt_log_error(r, "usage of call to %s not recorded",
+		    c->service_slug);
+		return false;
+	}
+	c->reservation[0] = '\0';
+	cost = mkt_db_val(res, 0, "cost");
+	released = mkt_db_bool(res, 0, "released");
+	mkt_header(r, "X-Usage-Cost", "%s", cost);
+	params[0] = c->sub_id;
+	params[1] = c->payer_org;
+	params[2] = released ? c->reserved_amount : "0";
+	params[3] = released ? c->reserved_tokens : "0";
+	params[4] = released ? "1" : "0";
+	params[5] = "1";
+	params[6] = mkt_arena_printf(r->arena, "%ld", strcmp(cost, "0") == 0 &&
+	    strcmp(status, "success") != 0 ? 0 : tin + tout);
+	params[7] = cost;
+	if (mkt_db_exec(r, &q_count, params) == NULL)
+		mkt_log_error(r, "the counters of subscription %s missed a "
+		    "call", c->sub_id);
+	limits_count_tokens(r, c->sub_id, tin + tout);
+	return true;
+}
+
+/* ---- reading usage from answers ---- */
+
+static void
+read_usage(struct call *c, struct json_object *o)
+{
+	struct json_object	*u, *ch, *f;
+	size_t			 i;
+
+	if (json_object_object_get_ex(o, "usage", &u) &&
+	    json_object_is_type(u, json_type_object)) {
+		c->tokens_in = jlong(u, "prompt_tokens");
+		c->tokens_out = jlong(u, "completion_tokens");
+		if (c->tokens_in < 0 || c->tokens_out < 0 ||
+		    c->tokens_in > INT32_MAX || c->tokens_out > INT32_MAX)
+			c->tokens_in = c->tokens_out = 0;
+		else
+			c->have_usage = true;
+	}
+	if (!json_object_object_get_ex(o, "choices", &ch) ||
+	    !json_object_is_type(ch, json_type_array))
+		return;
+	for (i = 0; i < json_object_array_length(ch); i++) {
+		struct json_object *one = json_object_array_get_idx(ch, i);
+
+		if (json_object_object_get_ex(one, "delta", &f) ||
+		    json_object_object_get_ex(one, "message", &f))
+			c->content_bytes += text_bytes(f, 0);
+		else if (json_object_object_get_ex(one, "text", &f))
+			c->content_bytes += text_bytes(f, 0);
+	}
+}
+
+/* ---- 5. the provider ---- */
+
+static bool
+retryable(const struct mkt_http_resp *h)
+{
+	if (h->status == 0)
+		return !h->timed_out;	/* could not connect, or closed */
+	return h->status == 502 || h->status == 503 || h->status == 504;
+}
+
+static void
+backoff(int attempt)
+{
+	struct timespec	 ts = { 0, 50L * 1000 * 1000 << attempt };
+
+	nanosleep(&ts, NULL);
+}
+
+/* A provider's failure as the consumer sees it: what happened, never
+ * the provider's internals or its credential. */
+static int
+provider_failed(struct call *c, const struct mkt_http_resp *h,
+    const char *body)
+{
+	struct mkt_req		*r = c->r;
+	struct json_object	*o, *e;
+	const char		*msg = NULL;
+
+	if (h->timed_out)
+		return gw_fail(r, 504, "provider-timeout", mkt_arena_printf(
+		    r->arena, mkt_tr(r, "\"%s\" did not answer within %ld ms"),
+		    c->service_slug, call_timeout_ms(c)));
+	if (h->status == 0)
+		return gw_fail(r, 502, "provider-error", mkt_arena_printf(
+		    r->arena, mkt_tr(r, "\"%s\" could not be reached"),
+		    c->service_slug));
+	/* A request the provider found wrong is the consumer's to fix:
+	 * pass its message on (only the message). */
+	if (h->status == 400 || h->status == 404 || h->status == 413 ||
+	    h->status == 422) {
+		if (body != NULL && (o = mkt_json_own(r,
+		    json_tokener_parse(body))) != NULL &&
+		    json_object_object_get_ex(o, "error", &e) &&
+		    json_object_is_type(e, json_type_object))
+			msg = jstr(e, "message");
+		return gw_fail(r, 400, "bad-request", mkt_arena_printf(r->arena,
+		    mkt_tr(r, "\"%s\" refused the request: %.300s"),
+		    c->service_slug, msg != NULL && mkt_text_clean(msg,
+		    strlen(msg)) ? msg : mkt_tr(r, "no reason given")));
+	}
+	return gw_fail(r, 502, "provider-error", mkt_arena_printf(r->arena,
+	    mkt_tr(r, "\"%s\" answered with an error (HTTP %ld)"),
+	    c->service_slug, h->status));
+}
+
+static const char *
+usage_status(long http)
+{
+	return http == 0 ? "unreachable" : http >= 500 ? "provider_error" :
+	    "rejected";
+}
+
+/* A whole answer at once. */
+static int
+forward_plain(struct call *c, const char *url, const char *const *hdr,
+    const char *body, size_t len)
+{
+	struct mkt_req		*r = c->r;
+	struct mkt_http_resp	 h;
+	struct json_object	*o;
+	int			 attempt;
+	enum mkt_err		 e;
+
+	for (attempt = 0; ; attempt++) {
+		e = mkt_http(r->arena, c->kind == K_PASS ? r->method_name :
+		    "POST", url, hdr, body, len, call_timeout_ms(c),
+		    ANSWER_MAX, &h);
+		if (attempt >= RETRIES || !retryable(&h))
+			break;
+		mkt_log_warn(r, "provider of %s: %s; retrying",
+		    c->service_slug, h.status ? "HTTP error" : h.error);
+		backoff(attempt);
+	}
+	c->ttfb_ms = h.ttfb_ms;
+	if (e != MKT_OK || h.status < 200 || h.status > 299 ||
+	    h.error[0] != '\0') {
+		if (e == MKT_OK && h.error[0] != '\0' && h.status >= 200 &&
+		    h.status <= 299)
+			h.status = 502;		/* larger than allowed */
+		if (!settle(c, h.timed_out ? "timeout" : usage_status(
+		    h.status), mkt_elapsed_ms(&r->t0)))
+			release(c);
+		return provider_failed(c, &h, e == MKT_OK ? h.body : NULL);
+	}
+	if ((o = mkt_json_own(r, json_tokener_parse(h.body))) == NULL ||
+	    !json_object_is_type(o, json_type_object)) {
+		settle(c, "provider_error", mkt_elapsed_ms(&r->t0));
+		return gw_fail(r, 502, "provider-error", mkt_arena_printf(
+		    r->arena, mkt_tr(r, "\"%s\" answered with something that "
+		    "is not JSON"), c->service_slug));
+	}
+	read_usage(c, o);
+	if (!settle(c, "success", mkt_elapsed_ms(&r->t0)))
+		return gw_fail(r, 503, "usage-not-recorded", mkt_tr(r, "the "
+		    "call succeeded but its usage could not be recorded, so "
+		    "its answer is withheld; try again"));
+	limits_headers(r, &c->limits);
+	r->view_text = h.body;
+	r->view_text_len = h.len;
+	while (r->view_text_len > 0 && (h.body[r->view_text_len - 1] == '\n' ||
+	    h.body[r->view_text_len - 1] == '\r'))
+		r->view_text_len--;
+	return 200;
+}
+
+/* A stream: server-sent events passed through one by one. */
+struct relay {
+	struct call	*c;
+	long		 status;	/* the provider's */
+	bool		 started;	/* our head went out */
+	bool		 done;		/* "data: [DONE]" arrived */
+	bool		 client_gone;
+	bool		 upstream_error; /* an error event in the stream */
+	struct mkt_buf	 pending;	/* an event not complete yet */
+	struct mkt_buf	 error_body;	/* a refusal's body, not relayed */
+};
+
+/* One complete event ("data: …" lines); false when the client went. */
+static bool
+relay_event(struct relay *rl, const char *ev, size_t len)
+{
+	struct call		*c = rl->c;
+	const char		*data;
+	struct json_object	*o, *ch;
+	bool			 forward = true;
+
+	if (len >= 6 && strncmp(ev, "data: ", 6) == 0) {
+		data = ev + 6;
+		if (len - 6 >= 6 && strncmp(data, "[DONE]", 6) == 0) {
+			rl->done = true;
+			return true;	/* sent after settlement */
+		}
+		if ((o = json_tokener_parse(data)) != NULL) {
+			read_usage(c, o);
+			if (json_object_object_get_ex(o, "error", NULL))
+				rl->upstream_error = true;
+			/* The usage-only chunk we asked for ourselves. */
+			if (!c->include_usage && json_object_object_get_ex(o,
+			    "choices", &ch) && json_object_is_type(ch,
+			    json_type_array) && json_object_array_length(ch) ==
+			    0 && json_object_object_get_ex(o, "usage", NULL))
+				forward = false;
+			json_object_put(o);
+		}
+	}
+	if (!forward)
+		return true;
+	if (!mkt_stream_write(c->r, ev, len) ||
+	    !mkt_stream_write(c->r, "\n\n", 2)) {
+		rl->client_gone = true;
+		return false;
+	}
+	return true;
+}
+
+static bool
+relay_piece(void *arg, long status, const char *ctype, const char *p,
+    size_t n)
+{
+	struct relay	*rl = arg;
+	struct call	*c = rl->c;
+	char		*start, *end;
+	size_t		 used;
+
+	rl->status = status;
+	if (status != 200 || ctype == NULL ||
+	    strncasecmp(ctype, "text/event-stream", 17) != 0) {
+		/* A refusal or a plain answer: kept for the error. */
+		if (rl->error_body.len + n <= ERROR_BODY_MAX)
+			mkt_buf_append(&rl->error_body, p, n);
+		return true;
+	}
+	if (!rl->started) {
+		c->ttfb_ms = mkt_elapsed_ms(&c->r->t0);
+		limits_headers(c->r, &c->limits);
+		mkt_header(c->r, "X-Accel-Buffering", "no");
+		rl->started = true;
+		if (!mkt_stream_begin(c->r, 200, "text/event-stream; "
+		    "charset=utf-8")) {
+			rl->client_gone = true;
+			return false;
+		}
+	}
+	/* Lines may end in \r\n (SSE allows it): the \r go, so that
+	 * complete events end with "\n\n". */
+	for (used = 0; used < n; used++) {
+		const char	*cr = memchr(p + used, '\r', n - used);
+		size_t		 piece = cr ? (size_t)(cr - (p + used)) : n - used;
+
+		mkt_buf_append(&rl->pending, p + used, piece);
+		used += piece;
+	}
+	used = 0;
+	start = rl->pending.ptr;
+	while ((end = strstr(start, "\n\n")) != NULL) {
+		size_t	 len = (size_t)(end - start);
+
+		if (len > 0 && !relay_event(rl, start, len))
+			return false;
+		start = end + 2;
+		used = (size_t)(start - rl->pending.ptr);
+	}
+	if (used > 0) {
+		memmove(rl->pending.ptr, rl->pending.ptr + used,
+		    rl->pending.len - used);
+		rl->pending.len -= used;
+		rl->pending.ptr[rl->pending.len] = '\0';
+	}
+	return true;
+}
+
+/* The stream's last event when it did not end well: OpenAI's SDKs turn
+ * an event with "error" into an exception. */
+static void
+stream_error(struct call *c, const char *type, const char *message)
+{
+	struct json_object	*o = json_object_new_object(), *e;
+	const char		*s;
+
+	e = json_object_new_object();
+	json_object_object_add(e, "message", json_object_new_string(message));
+	json_object_object_add(e, "type", json_object_new_string(type));
+	json_object_object_add(e, "code", json_object_new_string(type));
+	json_object_object_add(o, "error", e);
+	s = mkt_arena_printf(c->r->arena, "data: %s\n\n",
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	mkt_stream_write(c->r, s, strlen(s));
+}
+
+static int
+forward_stream(struct call *c, const char *url, const char *const *hdr,
+    const char *body, size_t len)
+{
+	struct mkt_req		*r = c->r;
+	struct mkt_http_resp	 h;
+	struct relay		 rl;
+	int			 attempt, status;
+	enum mkt_err		 e;
+	bool			 ok;
+
+	memset(&rl, 0, sizeof(rl));
+	rl.c = c;
+	mkt_buf_init(&rl.pending);
+	mkt_buf_init(&rl.error_body);
+	for (attempt = 0; ; attempt++) {
+		e = mkt_http_stream(r->arena, "POST", url, hdr, body, len,
+		    call_timeout_ms(c), &h, relay_piece, &rl);
+		if (rl.started || attempt >= RETRIES || !retryable(&h))
+			break;
+		mkt_buf_reset(&rl.error_body);
+		backoff(attempt);
+	}
+	if (!rl.started) {
+		/* Nothing was sent: an ordinary error answer. */
+		mkt_buf_append(&rl.error_body, "", 0);
+		if (!settle(c, h.timed_out ? "timeout" : usage_status(
+		    h.status == 200 ? 502 : h.status), mkt_elapsed_ms(&r->t0)))
+			release(c);
+		if (e == MKT_OK && h.status == 200)
+			h.status = 502;		/* 200 but not a stream */
+		status = provider_failed(c, &h, rl.error_body.ptr);
+		goto out;
+	}
+	ok = e == MKT_OK && rl.done && !rl.upstream_error && !rl.client_gone;
+	if (!settle(c, ok ? "success" : rl.client_gone ? "client_closed" :
+	    "partial", mkt_elapsed_ms(&r->t0))) {
+		stream_error(c, "usage-not-recorded", mkt_tr(r, "the usage of "
+		    "this call could not be recorded, so it did not succeed; "
+		    "try again"));
+	} else if (ok) {
+		mkt_stream_write(r, "data: [DONE]\n\n", 14);
+	} else if (!rl.client_gone && !rl.upstream_error) {
+		stream_error(c, "provider-error", mkt_arena_printf(r->arena,
+		    mkt_tr(r, "the stream from \"%s\" ended before it was "
+		    "complete"), c->service_slug));
+	}
+	status = 200;
+out:
+	mkt_buf_free(&rl.pending);
+	mkt_buf_free(&rl.error_body);
+	return status;
+}
+
+static int gw_call(struct mkt_req *, enum kind);
+
+/* ---- the generic passthrough ---- */
+
+/* Path segments passed on: unreserved characters only, never "." or
+ * "..", so that nothing climbs out of the provider's base URL. */
+static bool
+segment_ok(const char *s)
+{
+	size_t	 n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789-._~");
+
+	return n > 0 && s[n] == '\0' && n <= 200 && strcmp(s, ".") != 0 &&
+	    strcmp(s, "..") != 0;
+}
+
+/* /gw/{service}[@range]/{path}: the model from the address, the path
+ * and query passed on, the body as sent.  Tokens come from an answer's
+ * "usage" when it has one; otherwise the call is metered as a request
+ * (the version's price per request) with an estimate from the sizes. */
+static int
+pass_target(struct call *c, const char **model)
+{
+	struct mkt_req		*r = c->r;
+	struct mkt_buf		 b;
+	struct json_object	*f;
+	const char		*seg;
+	size_t			 i;
+
+	*model = mkt_route_arg(r, 0);
+	if (*model == NULL || strlen(*model) > MODEL_MAX)
+		return gw_fail(r, 400, "model-not-found", mkt_tr(r, "name the "
+		    "service: /gw/{service}[@range]/{path}"));
+	mkt_buf_init(&b);
+	for (i = 1; i <= PASS_SEGMENTS && (seg = mkt_route_arg(r, i)) != NULL;
+	    i++) {
+		if (!segment_ok(seg)) {
+			mkt_buf_free(&b);
+			return gw_fail(r, 400, "bad-request", mkt_tr(r, "the "
+			    "path passed to the provider may hold letters, "
+			    "digits and - . _ ~ only"));
+		}
+		mkt_buf_printf(&b, "/%s", seg);
+	}
+	if (r->query != NULL && *r->query != '\0')
+		mkt_buf_printf(&b, "?%s", r->query);
+	c->pass_path = mkt_arena_strdup(r->arena, b.ptr ? b.ptr : "");
+	mkt_buf_free(&b);
+	c->tokens_in_est = estimate_tokens(r->body_len, 0);
+	if (r->json != NULL && json_object_is_type(r->json, json_type_object) &&
+	    json_object_object_get_ex(r->json, "max_tokens", &f) &&
+	    json_object_is_type(f, json_type_int) &&
+	    json_object_get_int64(f) > 0 && json_object_get_int64(f) < 10000000)
+		c->max_out = (long)json_object_get_int64(f);
+	else
+		c->max_out = 1;	/* a request, not a generation */
+	return 0;
+}
+
+int
+gw_passthrough(struct mkt_req *r)
+{
+	return gw_call(r, K_PASS);
+}
+
+/* ---- the endpoints ---- */
+
+static int
+gw_call(struct mkt_req *r, enum kind kind)
+{
+	struct call	 c;
+	const char	*model = NULL, *body, *url;
+	size_t		 len;
+	int		 st;
+
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.kind = kind;
+	if ((st = authenticate_key(r, &c.key)) != 0)
+		return st;
+	if (kind == K_PASS) {
+		if ((st = pass_target(&c, &model)) != 0)
+			return st;
+	} else if ((st = read_body(&c, &model)) != 0)
+		return st;
+	if ((st = resolve(&c, model)) != 0)
+		return st;
+	if (c.max_out <= 0)
+		c.max_out = kind == K_EMBEDDINGS ? 0 : mkt_setting_long(r,
+		    "gateway_default_max_tokens", 4096, 1, 10000000);
+	if ((st = limits_admit(r, c.key.id, c.key.rpm, c.sub_id, c.rpm, c.tpm,
+	    &c.limits)) != 0)
+		return st;
+	if ((st = reserve(&c)) != 0)
+		return st;
+	/* The provider takes seconds: the connection serves other calls
+	 * meanwhile, and settlement takes one again. */
+	mkt_db_release(r);
+	if (kind == K_PASS) {
+		body = r->body;
+		len = r->body_len;
+		url = mkt_arena_printf(r->arena, "%s%s", c.url, c.pass_path);
+	} else {
+		body = upstream_body(&c, &len);
+		url = mkt_arena_printf(r->arena, "%s%s", c.url,
+		    kind_path[kind]);
+	}
+	if (c.stream)
+		return forward_stream(&c, url, upstream_headers(&c), body, len);
+	return forward_plain(&c, url, upstream_headers(&c), body, len);
+}
+
+int
+gw_chat(struct mkt_req *r)
+{
+	return gw_call(r, K_CHAT);
+}
+
+int
+gw_completions(struct mkt_req *r)
+{
+	return gw_call(r, K_COMPLETIONS);
+}
+
+int
+gw_embeddings(struct mkt_req *r)
+{
+	return gw_call(r, K_EMBEDDINGS);
+}
+
+/* The services this key may call, as OpenAI's model list. */
+static const struct mkt_sql q_models = { "gw_models", 1,
+	"SELECT s.slug, p.slug AS owner,"
+	"  extract(epoch FROM s.created_at)::bigint AS created,"
+	"  (SELECT json_agg(v.version ORDER BY v.created_at)"
+	"     FROM service_versions v WHERE v.service_id = s.id"
+	"      AND v.status IN ('active', 'deprecated')) AS versions"
+	" FROM api_keys k JOIN users u ON u.id = k.user_id"
+	" JOIN subscriptions x ON x.status = 'active'"
+	"  AND (x.user_id = k.user_id OR x.organization_id = u.organization_id)"
+	" JOIN services s ON s.id = x.service_id"
+	"  AND s.status IN ('active', 'deprecated')"
+	" JOIN providers p ON p.id = s.provider_id"
+	" WHERE k.id = $1::uuid AND (k.scopes IS NULL OR s.id = ANY (k.scopes))"
+	" GROUP BY s.id, p.slug ORDER BY s.slug" };
+
+int
+gw_models(struct mkt_req *r)
+{
+	struct key		 k;
+	struct json_object	*v, *data, *m, *vs;
+	const char		*params[1];
+	PGresult		*res;
+	int			 i, st;
+
+	if ((st = authenticate_key(r, &k)) != 0)
+		return st;
+	params[0] = k.id;
+	if ((res = mkt_db_exec(r, &q_models, params)) == NULL)
+		return mkt_fail_db(r);
+	v = mkt_view(r, NULL);
+	json_object_object_add(v, "object", json_object_new_string("list"));
+	data = json_object_new_array();
+	for (i = 0; i < PQntuples(res); i++) {
+		m = json_object_new_object();
+		json_object_object_add(m, "id", json_object_new_string(
+		    mkt_db_val(res, i, "slug")));
+		json_object_object_add(m, "object",
+		    json_object_new_string("model"));
+		json_object_object_add(m, "created", json_object_new_int64(
+		    mkt_db_int(res, i, "created")));
+		json_object_object_add(m, "owned_by", json_object_new_string(
+		    mkt_db_val(res, i, "owner")));
+		vs = json_tokener_parse(mkt_db_val(res, i, "versions") ?
+		    mkt_db_val(res, i, "versions") : "[]");
+		json_object_object_add(m, "versions", vs);
+		json_object_array_add(data, m);
+	}
+	json_object_object_add(v, "data", data);
+	return 200;
+}

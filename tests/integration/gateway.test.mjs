@@ -1,0 +1,529 @@
+// gateway.test.mjs: the metering gateway through the real web server, with
+// the official OpenAI SDK as the client and the mock provider the stack
+// starts (MOCK_PORT) as the provider: subscriptions, key lifecycle,
+// SemVer model names, forwarding, streaming, exact rate limits, budgets
+// under concurrency, provider failures, and the rule that every success
+// has exactly one committed usage record.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import OpenAI from 'openai';
+import { BASE_URL, get, assertProblem, sql, HAS_PSQL } from './helpers.mjs';
+import { signIn } from './session.mjs';
+
+const MOCK_PORT = Number(process.env.MOCK_PORT || 18400);
+const MOCK = `http://127.0.0.1:${MOCK_PORT}`;
+const skip = !HAS_PSQL && 'PSQL is not set (the gateway tests set up services in SQL)';
+const tag = crypto.randomBytes(4).toString('hex');
+const SVC = `gw-chat-${tag}`;		// versions 1.0.0 (deprecated), 1.2.0, 1.4.0
+const SLOW = `gw-slow-${tag}`;		// SLA of 400 ms
+const DEAD = `gw-dead-${tag}`;		// an endpoint where nothing listens
+const OTHER = `gw-other-${tag}`;	// for scopes
+
+let me;			// the signed-in consumer { session, csrf, account }
+let H;			// their JSON API headers
+let key;		// an API key of theirs (secret)
+let client;		// the OpenAI SDK pointed at the marketplace
+
+const q = (s) => s.replace(/'/g, "''");
+
+/** A service calling the mock (or url), with its provider credential
+ *  taken from a demo service, and the given versions. */
+function makeService(slug, { url = `${MOCK}/v1`, sla = 30000, versions, plans = [] }) {
+  sql(`INSERT INTO services (provider_id, slug, name, description, category, mode, status, endpoint, endpoint_secret, sla, compliance_level)
+       SELECT p.id, '${slug}', 'Gateway test ${slug}', 'A test service of the gateway tests', 'text-generation', 'chat', 'active',
+              jsonb_build_object('url', '${q(url)}', 'model', 'mock-chat'),
+              (SELECT endpoint_secret FROM services WHERE endpoint_secret IS NOT NULL AND endpoint->>'url' LIKE '${MOCK}%' LIMIT 1),
+              jsonb_build_object('max_latency_ms', ${sla}), 'public'
+         FROM providers p WHERE p.slug = 'mistral'`);
+  for (const [v, status] of versions) {
+    sql(`INSERT INTO service_versions (service_id, version, status, input_price_per_mtok, output_price_per_mtok,
+                                       max_output_tokens, published_at, deprecated_at, sunset_at)
+         SELECT id, '${v}', '${status}', 1.000000, 2.000000, 1000, now(),
+                ${status === 'deprecated' ? "now() - interval '1 day', now() + interval '90 days'" : 'NULL, NULL'}
+           FROM services WHERE slug = '${slug}'`);
+  }
+  for (const p of plans) {
+    sql(`INSERT INTO plans (service_id, slug, name, requests_per_minute, tokens_per_minute, monthly_budget)
+         SELECT id, '${p.slug}', '${p.slug}', ${p.rpm ?? 'NULL'}, ${p.tpm ?? 'NULL'}, ${p.budget ?? 'NULL'}
+           FROM services WHERE slug = '${slug}'`);
+  }
+}
+
+async function api(path, body, method = 'POST') {
+  return get(`/api/v1${path}`, { method, headers: H, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+async function subscribe(service, plan) {
+  const r = await api('/subscriptions', { service, plan });
+  assert.equal(r.status, 201, r.text);
+  return r.json().subscription;
+}
+
+async function newKey(fields = {}) {
+  const r = await api('/keys', { name: `test ${tag}`, ...fields });
+  assert.equal(r.status, 201, r.text);
+  return r.json();
+}
+
+/** A raw gateway call with fetch: { status, headers, text, json() }. */
+function call(path, body, secret = key, extra = {}) {
+  return get(path, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json', ...extra },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+const chat = (model, content = 'Hello', more = {}) =>
+  ({ model, messages: [{ role: 'user', content }], ...more });
+
+function usageOf(requestId) {
+  const out = sql(`SELECT status || '|' || tokens_in || '|' || tokens_out || '|' || cost || '|' || estimated
+                     FROM usage_records WHERE request_id = '${q(requestId)}'`);
+  return out === '' ? [] : out.split('\n').map((l) => {
+    const [status, tin, tout, cost, estimated] = l.split('|');
+    return { status, tin: Number(tin), tout: Number(tout), cost: Number(cost), estimated: estimated === 'true' };
+  });
+}
+
+async function mockLast() {
+  const r = await fetch(`${MOCK}/debug/last`);
+  return r.json();
+}
+
+describe('the gateway', { skip }, () => {
+  before(async () => {
+    makeService(SVC, { versions: [['1.0.0', 'deprecated'], ['1.2.0', 'active'], ['1.4.0', 'active'], ['2.0.0-rc.1', 'active']] });
+    makeService(SLOW, { sla: 400, versions: [['1.0.0', 'active']] });
+    makeService(DEAD, { url: 'http://127.0.0.1:9/v1', versions: [['1.0.0', 'active']] });
+    makeService(OTHER, { versions: [['1.0.0', 'active']] });
+    me = await signIn('consumer@example.com');
+    H = { Cookie: `mkt_session=${me.session}`, 'X-CSRF-Token': me.csrf, 'Content-Type': 'application/json' };
+    await subscribe(SVC, 'premium');
+    await subscribe(SLOW, 'standard');
+    await subscribe(DEAD, 'standard');
+    await subscribe(OTHER, 'standard');
+    key = (await newKey()).secret;
+    client = new OpenAI({ apiKey: key, baseURL: `${BASE_URL}/v1`, maxRetries: 0, timeout: 20000 });
+  });
+
+  describe('API keys', () => {
+    it('are shown once, stored only as a hash, and listed by prefix and last digits', async () => {
+      const { key: k, secret } = await newKey({ name: 'shown once' });
+      assert.match(secret, /^mkt_[0-9a-f]{48}$/);
+      assert.equal(k.display, `${secret.slice(0, 12)}…${secret.slice(-4)}`);
+      const list = await get('/api/v1/keys', { headers: H });
+      assert.equal(list.status, 200);
+      assert.ok(!list.text.includes(secret), 'the list never shows a secret');
+      assert.ok(list.json().keys.some((x) => x.id === k.id));
+      const hash = crypto.createHash('sha256').update(secret).digest('hex');
+      assert.equal(sql(`SELECT count(*) FROM api_keys WHERE hash = '${hash}'`), '1');
+      assert.equal(sql(`SELECT count(*) FROM api_keys WHERE hash = '${secret}' OR prefix = '${secret}'`), '0');
+      assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'api_key.create' AND resource_id = '${k.id}' AND details::text NOT LIKE '%${secret.slice(4)}%'`), '1');
+    });
+
+    it('missing, malformed and unknown keys get 401 with WWW-Authenticate', async () => {
+      const none = await get('/v1/chat/completions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(chat(SVC)) });
+      assertProblem(none, 401, 'invalid-api-key');
+      assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer/);
+      assertProblem(await call('/v1/chat/completions', chat(SVC), 'sk-not-ours'), 401, 'invalid-api-key');
+      assertProblem(await call('/v1/chat/completions', chat(SVC), `mkt_${'0'.repeat(48)}`), 401, 'invalid-api-key');
+    });
+
+    it('a revoked key is refused on its next call', async () => {
+      const { key: k, secret } = await newKey({ name: 'to revoke' });
+      assert.equal((await call('/v1/chat/completions', chat(SVC), secret)).status, 200);
+      const rv = await api(`/keys/${k.id}/revoke`, {});
+      assert.equal(rv.status, 200, rv.text);
+      assert.equal(rv.json().key.state, 'revoked');
+      const p = assertProblem(await call('/v1/chat/completions', chat(SVC), secret), 401, 'invalid-api-key');
+      assert.match(p.detail, /revoked/);
+      assert.equal((await api(`/keys/${k.id}/revoke`, {})).status, 409);
+    });
+
+    it('an expired key is refused', async () => {
+      const { key: k, secret } = await newKey({ name: 'to expire', expires_in_days: 1 });
+      assert.equal(k.state, 'expiring');
+      sql(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = '${k.id}'`);
+      const p = assertProblem(await call('/v1/chat/completions', chat(SVC), secret), 401, 'invalid-api-key');
+      assert.match(p.detail, /expired/);
+    });
+
+    it('a key scoped to one service cannot call another', async () => {
+      const { secret } = await newKey({ name: 'scoped', scopes: [OTHER] });
+      assert.equal((await call('/v1/chat/completions', chat(OTHER), secret)).status, 200);
+      assertProblem(await call('/v1/chat/completions', chat(SVC), secret), 403, 'forbidden');
+      const models = (await get('/v1/models', { headers: { Authorization: `Bearer ${secret}` } })).json();
+      assert.deepEqual(models.data.map((m) => m.id), [OTHER]);
+    });
+
+    it('rotation gives a new key and keeps the old one for the overlap only', async () => {
+      const { key: k, secret } = await newKey({ name: 'to rotate' });
+      const r = await api(`/keys/${k.id}/rotate`, { overlap_seconds: 60 });
+      assert.equal(r.status, 201, r.text);
+      const fresh = r.json();
+      assert.notEqual(fresh.secret, secret);
+      assert.equal(fresh.key.name, 'to rotate');
+      assert.equal(fresh.key.replaces.rotated_to, fresh.key.id);
+      assert.equal((await call('/v1/chat/completions', chat(SVC), secret)).status, 200, 'old key within the overlap');
+      assert.equal((await call('/v1/chat/completions', chat(SVC), fresh.secret)).status, 200);
+      sql(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = '${k.id}'`);
+      assertProblem(await call('/v1/chat/completions', chat(SVC), secret), 401, 'invalid-api-key');
+    });
+
+    it('bad key requests are refused and change nothing', async () => {
+      const before = sql('SELECT count(*) FROM api_keys');
+      for (const body of [{}, { name: '' }, { name: 'x'.repeat(81) }, { name: 'ok', scopes: 'not-an-array-or-list!' },
+        { name: 'ok', scopes: ['no-such-service-' + tag] }, { name: 'ok', expires_in_days: 0 }, { name: 'ok', expires_in_days: 'soon' }]) {
+        const r = await api('/keys', body);
+        assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.text}`);
+      }
+      assert.equal(sql('SELECT count(*) FROM api_keys'), before);
+      assert.equal((await api('/keys/00000000-0000-0000-0000-000000000000/revoke', {})).status, 404);
+    });
+  });
+
+  describe('the OpenAI SDK as a client', () => {
+    it('chat completions: answer, usage, and exactly one usage record committed', async () => {
+      const { data, response } = await client.chat.completions
+        .create({ model: SVC, messages: [{ role: 'user', content: 'Say hello' }], max_tokens: 8 }).withResponse();
+      assert.equal(data.object, 'chat.completion');
+      assert.ok(data.choices[0].message.content.length > 0);
+      assert.equal(data.usage.completion_tokens, 8);
+      const rid = response.headers.get('x-request-id');
+      assert.equal(response.headers.get('x-marketplace-version'), '1.4.0', 'the highest active version');
+      const recs = usageOf(rid);
+      assert.equal(recs.length, 1, 'one usage record');
+      assert.equal(recs[0].status, 'success');
+      assert.equal(recs[0].tin, data.usage.prompt_tokens);
+      assert.equal(recs[0].tout, 8);
+      assert.equal(recs[0].estimated, false);
+      // 1.00 per million in, 2.00 per million out.
+      assert.equal(recs[0].cost, (data.usage.prompt_tokens * 1 + 8 * 2) / 1e6);
+      assert.equal(Number(response.headers.get('x-usage-cost')), recs[0].cost);
+    });
+
+    it('streaming: events arrive one by one, with usage when asked', async () => {
+      const { data: stream, response } = await client.chat.completions.create({
+        model: SVC, messages: [{ role: 'user', content: 'Stream please' }], max_tokens: 5,
+        stream: true, stream_options: { include_usage: true },
+      }).withResponse();
+      let text = '';
+      let usage = null;
+      let chunks = 0;
+      for await (const chunk of stream) {
+        chunks++;
+        if (chunk.choices[0]?.delta?.content) text += chunk.choices[0].delta.content;
+        if (chunk.usage) usage = chunk.usage;
+      }
+      assert.ok(chunks >= 6, `${chunks} chunks`);
+      assert.equal(text.trim().split(/\s+/).length, 5);
+      assert.equal(usage?.completion_tokens, 5);
+      const recs = usageOf(response.headers.get('x-request-id'));
+      assert.equal(recs.length, 1);
+      assert.equal(recs[0].status, 'success');
+      assert.equal(recs[0].tout, 5);
+    });
+
+    it('streaming passes events on as they come (the first before the provider ends)', async () => {
+      // The mock waits 20 ms between events (./marketplace starts it so).
+      const t0 = Date.now();
+      const stream = await client.chat.completions.create({
+        model: SVC, messages: [{ role: 'user', content: 'Slowly [mock:tokens=30]' }], max_tokens: 30, stream: true,
+      });
+      let first = 0;
+      for await (const chunk of stream) {
+        if (!first && chunk.choices[0]?.delta?.content) first = Date.now() - t0;
+      }
+      const total = Date.now() - t0;
+      assert.ok(total >= 500, `the stream took ${total} ms`);
+      assert.ok(first < total - 300, `first token after ${first} ms of ${total} ms`);
+    });
+
+    it('streaming without include_usage: metered all the same, no usage chunk shown', async () => {
+      const { data: stream, response } = await client.chat.completions.create({
+        model: SVC, messages: [{ role: 'user', content: 'Stream please' }], max_tokens: 3, stream: true,
+      }).withResponse();
+      for await (const chunk of stream) assert.equal(chunk.usage ?? null, null);
+      const recs = usageOf(response.headers.get('x-request-id'));
+      assert.equal(recs.length, 1);
+      assert.equal(recs[0].tout, 3);
+      assert.equal(recs[0].estimated, false, 'the gateway asked the provider for usage itself');
+      const last = await mockLast();
+      assert.equal(last.body.stream_options.include_usage, true);
+    });
+
+    it('completions and embeddings', async () => {
+      const c = await client.completions.create({ model: SVC, prompt: 'Once upon a time', max_tokens: 4 });
+      assert.equal(c.usage.completion_tokens, 4);
+      const e = await client.embeddings.create({ model: SVC, input: ['one', 'two'] });
+      assert.equal(e.data.length, 2);
+      assert.ok(e.data[0].embedding.length > 0);
+    });
+
+    it('models list: the services this key may call', async () => {
+      const ids = [];
+      for await (const m of client.models.list()) ids.push(m.id);
+      for (const s of [SVC, SLOW, DEAD, OTHER]) assert.ok(ids.includes(s), `${s} in ${ids}`);
+    });
+
+    it('errors reach the SDK as exceptions with our message', async () => {
+      await assert.rejects(client.chat.completions.create({ model: `no-such-${tag}`, messages: [{ role: 'user', content: 'x' }] }),
+        (e) => e.status === 404 && /no service/.test(e.message));
+    });
+  });
+
+  describe('models pinned by SemVer', () => {
+    const version = async (model) => {
+      const r = await call('/v1/chat/completions', chat(model));
+      return { status: r.status, version: r.headers.get('x-marketplace-version'), r };
+    };
+
+    it('resolve to the highest active version in range, never another', async () => {
+      assert.equal((await version(`${SVC}@^1.2`)).version, '1.4.0');
+      assert.equal((await version(`${SVC}@1.2.0`)).version, '1.2.0');
+      assert.equal((await version(`${SVC}@~1.2`)).version, '1.2.0');
+      assert.equal((await version(`${SVC}@2.0.0-rc.1`)).version, '2.0.0-rc.1');
+      const none = await version(`${SVC}@^3`);
+      assertProblem(none.r, 404, 'model-not-found');
+      assert.match(none.r.json().detail, /\^3/);
+      assertProblem((await version(`${SVC}@not a range`)).r, 400, 'model-not-found');
+    });
+
+    it('a deprecated version answers with Deprecation and Sunset headers', async () => {
+      const { status, version: v, r } = await version(`${SVC}@~1.0`);
+      assert.equal(status, 200);
+      assert.equal(v, '1.0.0');
+      assert.match(r.headers.get('deprecation') ?? '', /^@\d+$/);
+      assert.match(r.headers.get('sunset') ?? '', /GMT$/);
+    });
+  });
+
+  describe('the generic passthrough /gw/{service}/{path}', () => {
+    it('passes a contract\'s own paths through, metered like the rest', async () => {
+      const r = await call(`/gw/${SVC}@^1.2/chat/completions`, chat('ignored', 'Hi', { max_tokens: 3 }));
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.headers.get('x-marketplace-version'), '1.4.0');
+      assert.equal(r.json().usage.completion_tokens, 3);
+      const recs = usageOf(r.headers.get('x-request-id'));
+      assert.equal(recs.length, 1);
+      assert.equal(recs[0].status, 'success');
+      assert.equal(recs[0].tout, 3);
+      const last = await mockLast();
+      assert.equal(last.path, '/v1/chat/completions');
+      assert.equal(last.body.model, 'ignored', 'the body goes as it was sent');
+      const g = await get(`/gw/${SVC}/models?limit=2`, { headers: { Authorization: `Bearer ${key}` } });
+      assert.equal(g.status, 200, g.text);
+      assert.equal((await mockLast()).path, '/v1/models?limit=2');
+    });
+
+    it('refuses paths that could leave the provider\'s base, and keys it does not know', async () => {
+      for (const path of [`/gw/${SVC}/..`, `/gw/${SVC}/a%2F..%2F..%2Fetc`, `/gw/${SVC}/%2e%2e/x`]) {
+        const r = await get(path, { headers: { Authorization: `Bearer ${key}` } });
+        assert.ok([400, 404].includes(r.status), `${path}: ${r.status}`);
+      }
+      assertProblem(await get(`/gw/${SVC}/models`), 401, 'invalid-api-key');
+    });
+  });
+
+  describe('forwarding', () => {
+    it('injects the provider credential, never the consumer key, and propagates ids and the trace', async () => {
+      const trace = crypto.randomBytes(16).toString('hex');
+      const rid = crypto.randomBytes(16).toString('hex');
+      const r = await call('/v1/chat/completions', chat(SVC), key, {
+        traceparent: `00-${trace}-${'1'.repeat(16)}-01`, 'X-Request-ID': rid, Connection: 'keep-alive',
+      });
+      assert.equal(r.status, 200, r.text);
+      const last = await mockLast();
+      const h = last.headers;
+      assert.ok(!JSON.stringify(last).includes(key), 'the consumer key never reaches the provider');
+      const provKey = sql(`SELECT 1 FROM services WHERE slug = '${SVC}' AND endpoint_secret IS NOT NULL`);
+      if (provKey === '1') assert.match(h.authorization ?? '', /^Bearer \S+$/);
+      assert.equal(h['x-request-id'], rid);
+      assert.equal(h['x-consumer-id'], me.account.id);
+      assert.match(h.traceparent, new RegExp(`^00-${trace}-[0-9a-f]{16}-01$`));
+      assert.notEqual(h.traceparent.split('-')[2], '1'.repeat(16), 'a span of its own');
+      assert.equal(last.body.model, 'mock-chat', 'the provider\'s model name');
+    });
+  });
+
+  describe('rate limits and budgets', () => {
+    it('64 concurrent clients against 100 requests a minute: exactly 100 get through', async () => {
+      const svc = `gw-rate-${tag}`;
+      makeService(svc, { versions: [['1.0.0', 'active']], plans: [{ slug: 'hundred', rpm: 100 }] });
+      await subscribe(svc, 'hundred');
+      // Not too close to the end of a minute: all calls in one window.
+      const left = 60 - (Math.floor(Date.now() / 1000) % 60);
+      if (left < 20) await new Promise((r) => setTimeout(r, left * 1000 + 200));
+      let next = 0;
+      const statuses = [];
+      const worker = async () => {
+        while (next < 160) {
+          next++;
+          const r = await call('/v1/chat/completions', chat(svc));
+          statuses.push(r);
+        }
+      };
+      await Promise.all(Array.from({ length: 64 }, worker));
+      const ok = statuses.filter((r) => r.status === 200).length;
+      const limited = statuses.filter((r) => r.status === 429);
+      console.log(`# rate limit: ${ok} allowed, ${limited.length} refused of ${statuses.length} (limit 100)`);
+      assert.equal(ok, 100);
+      assert.equal(limited.length, statuses.length - 100);
+      const one = limited[0];
+      assertProblem(one, 429, 'rate-limited');
+      assert.match(one.headers.get('retry-after') ?? '', /^\d+$/);
+      assert.equal(one.headers.get('ratelimit-limit'), '100');
+      assert.equal(one.headers.get('ratelimit-remaining'), '0');
+    });
+
+    it('a budget is never overspent by 32 concurrent calls', async () => {
+      const svc = `gw-budget-${tag}`;
+      // Worst case per call: about 10 tokens in and 1000 out at 2.00 per
+      // million: 0.002; the budget holds five of those.
+      makeService(svc, { versions: [['1.0.0', 'active']], plans: [{ slug: 'tiny', budget: '0.010000' }] });
+      const sub = await subscribe(svc, 'tiny');
+      const rs = await Promise.all(Array.from({ length: 32 }, () =>
+        call('/v1/chat/completions', chat(svc, 'Hi', { max_tokens: 1000 }))));
+      const ok = rs.filter((r) => r.status === 200);
+      const refused = rs.filter((r) => r.status === 402);
+      assert.equal(ok.length + refused.length, 32, rs.map((r) => r.status).join(','));
+      assert.ok(ok.length >= 4, `${ok.length} calls got through`);
+      assertProblem(refused[0], 402, 'budget-exhausted');
+      const [spent, reserved] = sql(`SELECT spent || '|' || reserved FROM subscriptions WHERE id = '${sub.id}'`).split('|').map(Number);
+      assert.ok(spent <= 0.01, `spent ${spent}`);
+      assert.equal(reserved, 0, 'every reservation settled');
+      const recorded = Number(sql(`SELECT coalesce(sum(cost), 0) FROM usage_records u JOIN services s ON s.id = u.service_id WHERE s.slug = '${svc}'`));
+      assert.equal(recorded, spent);
+    });
+  });
+
+  describe('the organisation', () => {
+    it('its monthly budget stops its members\' calls; its data residency keeps them where they must stay', async () => {
+      const admin = await signIn('admin@example.com');
+      const AH = { Cookie: `mkt_session=${admin.session}`, 'X-CSRF-Token': admin.csrf, 'Content-Type': 'application/json' };
+      const set = (fields) => get('/api/v1/admin/organizations/acme/budget', { method: 'POST', headers: AH, body: JSON.stringify(fields) });
+      try {
+        assert.equal((await set({ monthly_budget: '0.000001' })).status, 204);
+        const p = assertProblem(await call('/v1/chat/completions', chat(SVC)), 402, 'budget-exhausted');
+        assert.match(p.detail, /organisation/);
+        for (const bad of [{ monthly_budget: '-5' }, { monthly_budget: '1e9' }, { monthly_budget: '1.1234567' }, { residency_required: 'eu' }, { residency_required: 'XYZ' }]) {
+          assert.equal((await set(bad)).status, 400, JSON.stringify(bad));
+        }
+        assert.equal(sql("SELECT monthly_budget FROM organizations WHERE slug = 'acme'"), '0.000001', 'refused changes change nothing');
+        assert.equal((await set({ monthly_budget: '', residency_required: 'DE' })).status, 204);
+        const r = assertProblem(await call('/v1/chat/completions', chat(SVC)), 403, 'forbidden');
+        assert.match(r.detail, /DE/);
+        assert.ok(Number(sql("SELECT count(*) FROM audit_log WHERE action = 'organization.budget'")) >= 2);
+      } finally {
+        assert.equal((await set({ monthly_budget: '', residency_required: '' })).status, 204);
+      }
+      assert.equal((await call('/v1/chat/completions', chat(SVC))).status, 200);
+    });
+  });
+
+  describe('provider failures', () => {
+    it('a provider error is a clean 502, recorded as failed, not charged', async () => {
+      const r = await call('/v1/chat/completions', chat(SVC, 'fail [mock:status=500]'));
+      const p = assertProblem(r, 502, 'provider-error');
+      assert.equal(p.error.type, 'provider-error', 'an OpenAI-style error member too');
+      assert.ok(!r.text.includes('mock failure'), 'provider internals are not passed on');
+      const recs = usageOf(r.headers.get('x-request-id'));
+      assert.equal(recs.length, 1);
+      assert.equal(recs[0].status, 'provider_error');
+      assert.equal(recs[0].cost, 0);
+    });
+
+    it('503 from the provider is retried, then given up', async () => {
+      const before = (await (await fetch(`${MOCK}/debug/stats`)).json()).requests;
+      const r = await call('/v1/chat/completions', chat(SVC, 'busy [mock:status=503]'));
+      assertProblem(r, 502, 'provider-error');
+      const after = (await (await fetch(`${MOCK}/debug/stats`)).json()).requests;
+      assert.equal(after - before, 4, 'one call and three retries');
+    });
+
+    it('a provider over its SLA times out with 504', async () => {
+      const t0 = Date.now();
+      const r = await call('/v1/chat/completions', chat(SLOW, 'wait [mock:hang]'));
+      assertProblem(r, 504, 'provider-timeout');
+      assert.ok(Date.now() - t0 < 5000);
+      assert.equal(usageOf(r.headers.get('x-request-id'))[0].status, 'timeout');
+    });
+
+    it('a slow answer within the timeout is served and writes an SLA breach', async () => {
+      const r = await call('/v1/chat/completions', chat(SLOW, 'slow [mock:latency=500]'));
+      assert.equal(r.status, 200, r.text);
+      const rid = r.headers.get('x-request-id');
+      assert.equal(sql(`SELECT count(*) FROM sla_breaches WHERE request_id = '${rid}' AND kind = 'latency'`), '1');
+      assert.equal(sql(`SELECT count(*) FROM outbox WHERE event_type = 'sla_breached' AND payload->>'request_id' = '${rid}'`), '1');
+    });
+
+    it('connection refused: 502 after retries', async () => {
+      const r = await call('/v1/chat/completions', chat(DEAD));
+      assertProblem(r, 502, 'provider-error');
+      assert.equal(usageOf(r.headers.get('x-request-id'))[0].status, 'unreachable');
+    });
+
+    it('a stream cut mid-way: the client gets an error, the usage is partial, never success', async () => {
+      const { data: stream, response } = await client.chat.completions.create({
+        model: SVC, messages: [{ role: 'user', content: 'cut [mock:cut=3][mock:tokens=10]' }], stream: true,
+      }).withResponse();
+      let text = '';
+      await assert.rejects((async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      })());
+      assert.ok(text.length > 0, 'the first pieces arrived');
+      const recs = usageOf(response.headers.get('x-request-id'));
+      assert.equal(recs.length, 1);
+      assert.equal(recs[0].status, 'partial');
+      assert.equal(recs[0].estimated, true);
+    });
+
+    it('a worker killed mid-call: no success without a usage record', async () => {
+      const prefix = process.env.MKT_PREFIX;
+      const rid = crypto.randomBytes(16).toString('hex');
+      const pending = call('/v1/chat/completions', chat(SVC, 'long [mock:latency=1500]'), key, { 'X-Request-ID': rid });
+      await new Promise((r) => setTimeout(r, 500));
+      const pids = execFileSync('pgrep', ['-f', `${prefix ?? ''}.*mkt-consume`], { encoding: 'utf8' }).trim().split('\n');
+      execFileSync('kill', ['-9', ...pids]);
+      const r = await pending.catch((e) => ({ status: 0, error: e }));
+      assert.notEqual(r.status, 200, 'no success was reported');
+      assert.ok(!usageOf(rid).some((u) => u.status === 'success'), 'and none is recorded');
+      // lighttpd starts the program again.
+      let back = 0;
+      for (let i = 0; i < 50 && back !== 200; i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        back = (await call('/v1/chat/completions', chat(SVC))).status;
+      }
+      assert.equal(back, 200);
+    });
+  });
+
+  describe('bad requests', () => {
+    it('malformed JSON, missing fields, unknown models and oversize bodies get clear errors', async () => {
+      assertProblem(await call('/v1/chat/completions', '{"model": '), 400, 'invalid-json');
+      assertProblem(await call('/v1/chat/completions', { messages: [] }), 400, 'invalid-parameter');
+      assertProblem(await call('/v1/chat/completions', { model: SVC }), 400, 'invalid-parameter');
+      assertProblem(await call('/v1/chat/completions', chat(SVC, 'x', { max_tokens: -1 })), 400, 'invalid-parameter');
+      assertProblem(await call('/v1/chat/completions', chat(SVC, 'x', { stream: 'yes' })), 400, 'invalid-parameter');
+      assertProblem(await call('/v1/chat/completions', chat(`no-such-${tag}`)), 404, 'model-not-found');
+      const big = await call('/v1/chat/completions', chat(SVC, 'x'.repeat(3 * 1024 * 1024)));
+      assert.equal(big.status, 413);
+    });
+
+    it('a service without a subscription is refused with what to do', async () => {
+      const svc = `gw-unsubscribed-${tag}`;
+      makeService(svc, { versions: [['1.0.0', 'active']] });
+      const p = assertProblem(await call('/v1/chat/completions', chat(svc)), 403, 'not-subscribed');
+      assert.match(p.detail, /subscribe/);
+    });
+
+    it('every 2xx of this file has exactly one usage record', () => {
+      const dup = sql(`SELECT count(*) FROM (SELECT request_id FROM usage_records u JOIN services s ON s.id = u.service_id
+                        WHERE s.slug LIKE 'gw-%-${tag}' GROUP BY request_id, occurred_at HAVING count(*) > 1) d`);
+      assert.equal(dup, '0');
+    });
+  });
+});
