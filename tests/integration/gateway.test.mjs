@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import OpenAI from 'openai';
 import { BASE_URL, get, assertProblem, sql, HAS_PSQL } from './helpers.mjs';
-import { signIn } from './session.mjs';
+import { signIn, PASSWORD } from './session.mjs';
 
 const MOCK_PORT = Number(process.env.MOCK_PORT || 18400);
 const MOCK = `http://127.0.0.1:${MOCK_PORT}`;
@@ -20,6 +20,10 @@ const SVC = `gw-chat-${tag}`;		// versions 1.0.0 (deprecated), 1.2.0, 1.4.0
 const SLOW = `gw-slow-${tag}`;		// SLA of 400 ms
 const DEAD = `gw-dead-${tag}`;		// an endpoint where nothing listens
 const OTHER = `gw-other-${tag}`;	// for scopes
+// A consumer and an organisation of this file's own: its calls must not
+// become the demo consumer's usage (recommendations learn from it).
+const ORG = `gw-org-${tag}`;
+const EMAIL = `gw-${tag}@example.com`;
 
 let me;			// the signed-in consumer { session, csrf, account }
 let H;			// their JSON API headers
@@ -99,7 +103,15 @@ describe('the gateway', { skip }, () => {
     makeService(SLOW, { sla: 400, versions: [['1.0.0', 'active']] });
     makeService(DEAD, { url: 'http://127.0.0.1:9/v1', versions: [['1.0.0', 'active']] });
     makeService(OTHER, { versions: [['1.0.0', 'active']] });
-    me = await signIn('consumer@example.com');
+    const admin = await signIn('admin@example.com');
+    const form = (fields) => ({ method: 'POST', body: new URLSearchParams(fields).toString(),
+      headers: { Cookie: `mkt_session=${admin.session}`, 'X-CSRF-Token': admin.csrf,
+        'Content-Type': 'application/x-www-form-urlencoded' } });
+    let r = await get('/api/v1/admin/organizations', form({ slug: ORG, name: `Gateway tests ${tag}` }));
+    assert.equal(r.status, 201, r.text);
+    r = await get('/api/v1/admin/users', form({ email: EMAIL, name: 'Gale Gateway', password: PASSWORD, org: ORG, role_consumer: 'on' }));
+    assert.equal(r.status, 201, r.text);
+    me = await signIn(EMAIL);
     H = { Cookie: `mkt_session=${me.session}`, 'X-CSRF-Token': me.csrf, 'Content-Type': 'application/json' };
     await subscribe(SVC, 'premium');
     await subscribe(SLOW, 'standard');
@@ -404,7 +416,7 @@ describe('the gateway', { skip }, () => {
     it('its monthly budget stops its members\' calls; its data residency keeps them where they must stay', async () => {
       const admin = await signIn('admin@example.com');
       const AH = { Cookie: `mkt_session=${admin.session}`, 'X-CSRF-Token': admin.csrf, 'Content-Type': 'application/json' };
-      const set = (fields) => get('/api/v1/admin/organizations/acme/budget', { method: 'POST', headers: AH, body: JSON.stringify(fields) });
+      const set = (fields) => get(`/api/v1/admin/organizations/${ORG}/budget`, { method: 'POST', headers: AH, body: JSON.stringify(fields) });
       try {
         assert.equal((await set({ monthly_budget: '0.000001' })).status, 204);
         const p = assertProblem(await call('/v1/chat/completions', chat(SVC)), 402, 'budget-exhausted');
@@ -412,7 +424,7 @@ describe('the gateway', { skip }, () => {
         for (const bad of [{ monthly_budget: '-5' }, { monthly_budget: '1e9' }, { monthly_budget: '1.1234567' }, { residency_required: 'eu' }, { residency_required: 'XYZ' }]) {
           assert.equal((await set(bad)).status, 400, JSON.stringify(bad));
         }
-        assert.equal(sql("SELECT monthly_budget FROM organizations WHERE slug = 'acme'"), '0.000001', 'refused changes change nothing');
+        assert.equal(sql(`SELECT monthly_budget FROM organizations WHERE slug = '${ORG}'`), '0.000001', 'refused changes change nothing');
         assert.equal((await set({ monthly_budget: '', residency_required: 'DE' })).status, 204);
         const r = assertProblem(await call('/v1/chat/completions', chat(SVC)), 403, 'forbidden');
         assert.match(r.detail, /DE/);
