@@ -593,14 +593,14 @@ call_timeout_ms(struct call *c)
 /* ---- 4. reservation, 6. settlement ---- */
 
 /*
- * Reservations and counters commit asynchronously (the consume program's
- * connections default to synchronous_commit off): they lock the hot
- * rows of a subscription and an organisation, and waiting for a WAL
- * flush under those locks would serialise every call of a subscription.
- * Losing them in a database crash is harmless: a lost reservation goes
- * with its counter, and a lost counter update can only leave too much
+ * Reservations and counters commit asynchronously (gateway_reserve and
+ * gateway_count say so themselves): they lock the hot rows of a
+ * subscription and an organisation, and waiting for a WAL flush under
+ * those locks would serialise every call of a subscription.  Losing
+ * them in a database crash is harmless: a lost reservation goes with
+ * its counter, and a lost counter update can only leave too much
  * reserved (gateway_sweep fixes that).  The usage record alone commits
- * durably (mkt_db_begin: synchronous), before success is reported.
+ * durably, in one statement, before success is reported.
  */
 static const struct mkt_sql q_reserve = { "gw_reserve", 6,
 	"SELECT outcome, hold_amount::text AS amount, hold_tokens AS tokens,"
@@ -716,10 +716,8 @@ settle(struct call *c, const char *status, double ms)
 	params[13] = status;
 	params[14] = c->max_latency_ms > 0 ? mkt_arena_printf(r->arena, "%ld",
 	    c->max_latency_ms) : NULL;
-	if (mkt_db_begin(r) != MKT_OK ||
-	    (res = mkt_db_exec(r, &q_record, params)) == NULL ||
-	    mkt_db_commit(r) != MKT_OK) {
-		mkt_db_rollback(r);
+	/* One statement: its own transaction, committed durably. */
+	if ((res = mkt_db_exec(r, &q_record, params)) == NULL) {
 		mkt_log_error(r, "usage of call to %s not recorded",
 		    c->service_slug);
 		return false;

@@ -98,12 +98,6 @@ mkt_db_release(struct mkt_req *r)
 	release(r->worker);
 }
 
-static bool
-async_commits(const struct mkt_req *r)
-{
-	return strcmp(r->app->prog->name, "consume") == 0;
-}
-
 /* Connects or, after a server restart, reconnects.  Keeps the request
  * short when the server is down: libpq's connect_timeout bounds it. */
 static enum mkt_err
@@ -130,17 +124,15 @@ ensure_conn(struct mkt_req *r)
 		 * short statements of a web request gain from them. */
 		/* The gateway's statements have no optional filters, and
 		 * run thousands of times a second: planned once. */
-		/* The gateway (consume): statements planned once, as they
-		 * run thousands of times a second with no optional filter;
-		 * and asynchronous commits outside mkt_db_begin() (see
-		 * gateway.c: its counters; transactions stay durable). */
+		/* The gateway's statements (consume) are planned once:
+		 * they run thousands of times a second and have no
+		 * optional filter. */
 		snprintf(timeout, sizeof(timeout), "-c statement_timeout=%ld "
 		    "-c plan_cache_mode=%s "
-		    "-c max_parallel_workers_per_gather=0%s",
+		    "-c max_parallel_workers_per_gather=0",
 		    r->app->statement_timeout_ms,
-		    async_commits(r) ? "force_generic_plan" :
-		    "force_custom_plan",
-		    async_commits(r) ? " -c synchronous_commit=off" : "");
+		    strcmp(r->app->prog->name, "consume") == 0 ?
+		    "force_generic_plan" : "force_custom_plan");
 		vals[0] = r->app->database;
 		vals[1] = mkt_arena_printf(r->arena, "mkt-%s",
 		    r->app->prog->name);
@@ -245,8 +237,6 @@ mkt_db_exec(struct mkt_req *r, const struct mkt_sql *q,
 }
 
 static const struct mkt_sql q_begin = { "mkt_begin", 0, "BEGIN" };
-static const struct mkt_sql q_durable = { "mkt_durable", 0,
-	"SET LOCAL synchronous_commit TO on" };
 static const struct mkt_sql q_commit = { "mkt_commit", 0, "COMMIT" };
 static const struct mkt_sql q_ping = { "mkt_ping", 0, "SELECT 1" };
 
@@ -256,11 +246,6 @@ mkt_db_begin(struct mkt_req *r)
 	if (mkt_db_exec(r, &q_begin, NULL) == NULL)
 		return r->worker->db_down ? MKT_EDBDOWN : MKT_EDB;
 	r->worker->in_tx = true;
-	/* Transactions are durable everywhere. */
-	if (async_commits(r) && mkt_db_exec(r, &q_durable, NULL) == NULL) {
-		mkt_db_rollback(r);
-		return r->worker->db_down ? MKT_EDBDOWN : MKT_EDB;
-	}
 	return MKT_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -74,13 +75,23 @@ struct loop {
 };
 
 static volatile sig_atomic_t	 stopping;
+static volatile sig_atomic_t	 listen_fd = -1;
 
+/*
+ * A signal interrupts accept() in one thread only; the others would go
+ * on waiting for connections that never come, and the process would
+ * outlive its web server.  Shutting the listening socket down wakes
+ * every accept() (shutdown is async-signal-safe); requests in flight
+ * finish first.
+ */
 static void
 on_term(int sig)
 {
 	(void)sig;
 	stopping = 1;
 	FCGX_ShutdownPending();
+	if (listen_fd >= 0)
+		shutdown(listen_fd, SHUT_RDWR);
 }
 
 /*
@@ -129,6 +140,7 @@ serve_fcgi(const struct mkt_app *app, int fd)
 	memset(&l, 0, sizeof(l));
 	l.app = app;
 	l.fd = fd;
+	listen_fd = fd;
 	pthread_mutex_init(&l.accept_lock, NULL);
 	if (app->threads <= 1) {
 		serve_thread(&l);

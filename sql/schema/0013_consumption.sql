@@ -166,12 +166,16 @@ LANGUAGE sql STABLE AS $$ SELECT date_trunc('month', now())::date $$;
 
 -- What a call costs at a version's prices, exactly (numeric): tokens in
 -- and out at the per-million prices, plus the price per request.
+-- (plpgsql, not sql: a SQL function with a FROM clause is parsed and
+-- planned again at every call; plpgsql keeps its plan per connection.)
 CREATE FUNCTION gateway_cost(p_version uuid, p_in bigint, p_out bigint)
-RETURNS numeric LANGUAGE sql STABLE AS $$
-    SELECT round(coalesce(v.input_price_per_mtok, 0) * p_in / 1000000
-                 + coalesce(v.output_price_per_mtok, 0) * p_out / 1000000
-                 + coalesce(v.price_per_request, 0), 8)
-      FROM service_versions v WHERE v.id = p_version
+RETURNS numeric LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT round(coalesce(v.input_price_per_mtok, 0) * p_in / 1000000
+                         + coalesce(v.output_price_per_mtok, 0) * p_out / 1000000
+                         + coalesce(v.price_per_request, 0), 8)
+              FROM service_versions v WHERE v.id = p_version);
+END
 $$;
 
 -- Reserves the worst case of one call (its prompt estimate and all the
@@ -191,6 +195,11 @@ DECLARE
     p        plans%ROWTYPE;
     o        organizations%ROWTYPE;
 BEGIN
+    -- This transaction holds the subscription's and the organisation's
+    -- rows: it must not wait for a WAL flush while others queue behind
+    -- it.  Losing it in a crash loses the reservation together with its
+    -- counter, which is harmless (the call dies with the server).
+    PERFORM set_config('synchronous_commit', 'off', true);
     hold_tokens := p_tokens_in + p_tokens_out;
     hold_amount := coalesce(gateway_cost(p_version, p_tokens_in, p_tokens_out), 0);
     SELECT * INTO s FROM subscriptions WHERE id = p_subscription FOR UPDATE;
@@ -262,6 +271,10 @@ CREATE FUNCTION gateway_count(p_subscription uuid, p_org uuid,
                               p_tokens bigint, p_cost numeric)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    -- Hot rows again: no WAL flush under their locks.  A counter update
+    -- lost in a crash can only keep too much reserved (gateway_sweep
+    -- sets reserved again from the live reservations).
+    PERFORM set_config('synchronous_commit', 'off', true);
     UPDATE subscriptions
        SET reserved = greatest(reserved - p_amount, 0),
            reserved_requests = greatest(reserved_requests - p_reserved_requests, 0),
