@@ -69,7 +69,7 @@ SELECT p.id, 'bench-gateway', 'Gateway benchmark', 'The mock provider, for bench
        jsonb_build_object('url', '$MOCK/v1', 'model', 'mock-chat'),
        (SELECT endpoint_secret FROM services WHERE endpoint->>'url' = '$MOCK/v1'
           AND endpoint_secret IS NOT NULL LIMIT 1),
-       '{"max_latency_ms": 30000}', 'public'
+       '{"max_latency_ms": 30000}', 'internal'
   FROM providers p WHERE p.slug = 'mistral'
 ON CONFLICT (slug) DO NOTHING;
 INSERT INTO service_versions (service_id, version, status, input_price_per_mtok,
@@ -80,10 +80,17 @@ INSERT INTO plans (service_id, slug, name, description)
 SELECT id, 'bench', 'Benchmark', 'no limits' FROM services WHERE slug = 'bench-gateway'
 ON CONFLICT DO NOTHING;
 SQL
+# An account of its own: its calls must not become a demo account's
+# usage, which recommendations learn from.
 KEY=$(cd "$SRC" && BASE_URL=$BASE node --input-type=module -e "
 import { get } from './tests/integration/helpers.mjs';
-import { signIn } from './tests/integration/session.mjs';
-const s = await signIn('consumer@example.com');
+import { signIn, PASSWORD } from './tests/integration/session.mjs';
+const admin = await signIn('admin@example.com');
+const email = 'bench-' + Date.now() + '@example.com';
+await get('/api/v1/admin/users', { method: 'POST', body: new URLSearchParams({ email, name: 'Bench Mark',
+  password: PASSWORD, role_consumer: 'on' }).toString(), headers: { Cookie: 'mkt_session=' + admin.session,
+  'X-CSRF-Token': admin.csrf, 'Content-Type': 'application/x-www-form-urlencoded' } });
+const s = await signIn(email);
 const H = { Cookie: 'mkt_session=' + s.session, 'X-CSRF-Token': s.csrf, 'Content-Type': 'application/json' };
 await get('/api/v1/subscriptions', { method: 'POST', headers: H, body: JSON.stringify({ service: 'bench-gateway', plan: 'bench' }) });
 const r = await get('/api/v1/keys', { method: 'POST', headers: H, body: JSON.stringify({ name: 'bench/gateway.sh' }) });

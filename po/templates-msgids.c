@@ -695,6 +695,7 @@
 /* templates/search/item.xsl */ tr("Compliance level");
 /* templates/search/item.xsl */ tr("Context window");
 /* templates/search/item.xsl */ tr("Data residency");
+/* templates/search/item.xsl */ tr("Errors and SLA breaches (30 days)");
 /* templates/search/item.xsl */ tr("For your organisation");
 /* templates/search/item.xsl */ tr("Hidden by a moderator");
 /* templates/search/item.xsl */ tr("How to call it");
@@ -702,6 +703,7 @@
 /* templates/search/item.xsl */ tr("Install:");
 /* templates/search/item.xsl */ tr("Kind");
 /* templates/search/item.xsl */ tr("Last updated");
+/* templates/search/item.xsl */ tr("Latency p50 / p99, first byte (30 days)");
 /* templates/search/item.xsl */ tr("Latest version");
 /* templates/search/item.xsl */ tr("Max output tokens");
 /* templates/search/item.xsl */ tr("Maximum latency");
@@ -787,6 +789,7 @@
 /* templates/search/item.xsl */ tr("out of 5 stars");
 /* templates/search/item.xsl */ tr("review");
 /* templates/search/item.xsl */ tr("reviews");
+/* templates/search/item.xsl */ tr("slower than promised");
 /* templates/search/item.xsl */ tr("star");
 /* templates/search/item.xsl */ tr("stars");
 /* templates/search/item.xsl */ tr("takes exactly that version. The name alone takes the newest stable version.");

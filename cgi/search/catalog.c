@@ -40,6 +40,11 @@
 	"  'tiers', v.pricing_tiers,"	\
 	"  'observed', (SELECT json_build_object('calls_30d', st.calls_30d,"	\
 	"     'p95_latency_ms', st.p95_latency_ms,"	\
+	"     'p50_latency_ms', st.p50_latency_ms,"	\
+	"     'p99_latency_ms', st.p99_latency_ms,"	\
+	"     'p50_ttfb_ms', st.p50_ttfb_ms,"	\
+	"     'error_rate', st.error_rate::text,"	\
+	"     'sla_breaches', st.breaches_30d,"	\
 	"     'availability', st.availability::text,"	\
 	"     'refreshed_at', st.refreshed_at)"	\
 	"     FROM service_stats st WHERE st.service_id = s.id),"	\

@@ -414,6 +414,15 @@ BEGIN
 END
 $$;
 
+-- The SLA watch's rolling figures (30 days, "marketctl search-refresh"),
+-- next to the p95 and availability that ranking already reads.
+ALTER TABLE service_stats
+    ADD COLUMN p50_latency_ms integer CHECK (p50_latency_ms >= 0),
+    ADD COLUMN p99_latency_ms integer CHECK (p99_latency_ms >= 0),
+    ADD COLUMN p50_ttfb_ms    integer CHECK (p50_ttfb_ms >= 0),
+    ADD COLUMN error_rate     numeric(6, 3) CHECK (error_rate BETWEEN 0 AND 100),
+    ADD COLUMN breaches_30d   bigint NOT NULL DEFAULT 0;
+
 -- Usage now also comes from subscriptions: a subscriber may review.
 CREATE OR REPLACE FUNCTION review_eligible(reader uuid, service uuid)
 RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE AS $$

@@ -233,6 +233,32 @@
               <xsl:otherwise><span class="none" title='{mkt:tr("no calls measured yet")}'>—</span></xsl:otherwise>
             </xsl:choose></dd>
           </div>
+          <xsl:if test="normalize-space(observed/p50_latency_ms) != ''">
+            <div>
+              <dt><xsl:value-of select='mkt:tr("Latency p50 / p99, first byte (30 days)")'/></dt>
+              <dd>
+                <xsl:call-template name="number"><xsl:with-param name="value" select="observed/p50_latency_ms"/></xsl:call-template>
+                <xsl:text> / </xsl:text>
+                <xsl:call-template name="number"><xsl:with-param name="value" select="observed/p99_latency_ms"/></xsl:call-template>
+                <xsl:text> ms</xsl:text>
+                <xsl:if test="normalize-space(observed/p50_ttfb_ms) != ''">
+                  <xsl:text>, </xsl:text>
+                  <xsl:call-template name="number"><xsl:with-param name="value" select="observed/p50_ttfb_ms"/></xsl:call-template>
+                  <xsl:text> ms</xsl:text>
+                </xsl:if>
+              </dd>
+            </div>
+            <div>
+              <dt><xsl:value-of select='mkt:tr("Errors and SLA breaches (30 days)")'/></dt>
+              <dd>
+                <xsl:value-of select="observed/error_rate"/><xsl:text> %</xsl:text>
+                <xsl:text> · </xsl:text>
+                <xsl:call-template name="number"><xsl:with-param name="value" select="observed/sla_breaches"/></xsl:call-template>
+                <xsl:text> </xsl:text>
+                <xsl:value-of select='mkt:tr("slower than promised")'/>
+              </dd>
+            </div>
+          </xsl:if>
           <div>
             <dt><xsl:value-of select='mkt:tr("Compliance level")'/></dt>
             <dd><span class="badge badge-compliance-{compliance_level}"><xsl:value-of select="compliance_level"/></span></dd>

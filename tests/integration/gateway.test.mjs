@@ -39,7 +39,7 @@ function makeService(slug, { url = `${MOCK}/v1`, sla = 30000, versions, plans = 
        SELECT p.id, '${slug}', 'Gateway test ${slug}', 'A test service of the gateway tests', 'text-generation', 'chat', 'active',
               jsonb_build_object('url', '${q(url)}', 'model', 'mock-chat'),
               (SELECT endpoint_secret FROM services WHERE endpoint_secret IS NOT NULL AND endpoint->>'url' LIKE '${MOCK}%' LIMIT 1),
-              jsonb_build_object('max_latency_ms', ${sla}), 'public'
+              jsonb_build_object('max_latency_ms', ${sla}), 'internal'
          FROM providers p WHERE p.slug = 'mistral'`);
   for (const [v, status] of versions) {
     sql(`INSERT INTO service_versions (service_id, version, status, input_price_per_mtok, output_price_per_mtok,

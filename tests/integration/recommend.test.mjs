@@ -163,11 +163,17 @@ describe('the service page: plans and what was observed against the promise', { 
     assert.equal(s.observed.calls_30d, 20);
     assert.equal(s.observed.p95_latency_ms, 2500);
     assert.equal(Number(s.observed.availability), 95);
+    // The SLA watch's other rolling figures.
+    assert.equal(s.observed.p50_latency_ms, 300);
+    assert.equal(s.observed.p99_latency_ms, 2500);
+    assert.equal(Number(s.observed.error_rate), 5);
+    assert.equal(s.observed.sla_breaches, 0);
     const r = await get(`/services/${svc.slug}`, { headers: { Cookie: `mkt_session=${consumer.session}`, 'Accept-Language': 'en' } });
     const html = r.text;
     assert.match(html, /<h2 id="plans-h">Plans<\/h2>/);
     assert.match(html, /<th scope="row">standard<\/th><td class="num"><span class="price">€49<\/span><\/td>/);
     assert.match(html, /Observed p95 latency \(30 days\)<\/dt><dd>2,500 ms <span class="badge badge-deprecated">below the promise<\/span>/);
     assert.match(html, /Observed availability \(30 days\)<\/dt><dd>95\.000 % <span class="badge badge-deprecated">below the promise<\/span>/);
+    assert.match(html, /Latency p50 \/ p99, first byte \(30 days\)<\/dt><dd>300 \/ 2,500 ms<\/dd>/);
   });
 });
