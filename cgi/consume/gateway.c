@@ -105,12 +105,17 @@ gw_fail(struct mkt_req *r, int status, const char *type, const char *detail)
 
 /* ---- 1. the key ---- */
 
-static const struct mkt_sql q_key = { "gw_key", 1,
-	"SELECT k.id, k.user_id, u.organization_id,"
-	"  coalesce(k.requests_per_minute, 0) AS rpm,"
-	"  k.revoked_at IS NOT NULL AS revoked,"
-	"  coalesce(k.expires_at <= now(), false) AS expired,"
+/* The key's columns, the same in both lookups (q_key, q_target). */
+#define KEY_COLUMNS							\
+	"k.id AS key_id, k.user_id AS key_user,"			\
+	"  u.organization_id AS key_org,"				\
+	"  coalesce(k.requests_per_minute, 0) AS key_rpm,"		\
+	"  k.revoked_at IS NOT NULL AS revoked,"			\
+	"  coalesce(k.expires_at <= now(), false) AS expired,"		\
 	"  u.status = 'active' AS user_active, k.hash"
+
+static const struct mkt_sql q_key = { "gw_key", 1,
+	"SELECT " KEY_COLUMNS
 	" FROM api_keys k JOIN users u ON u.id = k.user_id"
 	" WHERE k.hash = $1" };
 
@@ -136,14 +141,12 @@ unauthorized(struct mkt_req *r, const char *detail)
 	return gw_fail(r, 401, "invalid-api-key", detail);
 }
 
-/* 0 and k filled, or the refusal's status. */
+/* The presented key's SHA-256 in hash; 0, or the refusal's status. */
 static int
-authenticate_key(struct mkt_req *r, struct key *k)
+key_token(struct mkt_req *r, char hash[65])
 {
 	const char	*h = mkt_req_header(r, "HTTP_AUTHORIZATION");
-	const char	*token = NULL, *params[1];
-	char		 hash[65];
-	PGresult	*res;
+	const char	*token = NULL;
 
 	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0)
 		token = mkt_skip_ws(h + 7);
@@ -156,9 +159,14 @@ authenticate_key(struct mkt_req *r, struct key *k)
 		return unauthorized(r, mkt_tr(r, "this is not a marketplace "
 		    "API key (they begin with \"mkt_\")"));
 	mkt_sha256_hex(hash, token, strlen(token));
-	params[0] = hash;
-	if ((res = mkt_db_exec(r, &q_key, params)) == NULL)
-		return mkt_fail_db(r);
+	return 0;
+}
+
+/* The key's row (KEY_COLUMNS) as found by hash: 0 and k filled, or the
+ * refusal's status. */
+static int
+key_check(struct mkt_req *r, PGresult *res, const char *hash, struct key *k)
+{
 	/* The index found the row; compare in constant time anyway. */
 	if (PQntuples(res) != 1 ||
 	    !mkt_const_eq(mkt_db_val(res, 0, "hash"), hash, 64))
@@ -173,19 +181,38 @@ authenticate_key(struct mkt_req *r, struct key *k)
 	if (!mkt_db_bool(res, 0, "user_active"))
 		return unauthorized(r, mkt_tr(r, "the account of this API key "
 		    "is disabled"));
-	k->id = mkt_db_val(res, 0, "id");
-	k->user_id = mkt_db_val(res, 0, "user_id");
-	k->org_id = mkt_db_val(res, 0, "organization_id");
-	k->rpm = (long)mkt_db_int(res, 0, "rpm");
+	k->id = mkt_db_val(res, 0, "key_id");
+	k->user_id = mkt_db_val(res, 0, "key_user");
+	k->org_id = mkt_db_val(res, 0, "key_org");
+	k->rpm = (long)mkt_db_int(res, 0, "key_rpm");
 	return 0;
+}
+
+/* The key alone (GET /v1/models). */
+static int
+authenticate_key(struct mkt_req *r, struct key *k)
+{
+	char		 hash[65];
+	const char	*params[1];
+	PGresult	*res;
+	int		 st;
+
+	if ((st = key_token(r, hash)) != 0)
+		return st;
+	params[0] = hash;
+	if ((res = mkt_db_exec(r, &q_key, params)) == NULL)
+		return mkt_fail_db(r);
+	return key_check(r, res, hash, k);
 }
 
 /* ---- 2, 3. the model and the policy ---- */
 
 /* The service by slug, as the key's owner may use it; its versions that
  * can be called; the best live subscription (the person's own first). */
-static const struct mkt_sql q_target = { "gw_target", 3,
-	"SELECT s.id, s.slug, s.status,"
+/* One statement before the provider: the key (by hash) and, when the
+ * key is good, the service it names with everything the call needs. */
+static const struct mkt_sql q_target = { "gw_target", 2,
+	"SELECT " KEY_COLUMNS ", s.id, s.slug, s.status,"
 	"  service_visible(s.compliance_level,"
 	"    CASE WHEN u.roles && '{admin,auditor}' THEN 2 ELSE 1 END,"
 	"    p.organization_id, u.organization_id) AS visible,"
@@ -210,8 +237,8 @@ static const struct mkt_sql q_target = { "gw_target", 3,
 	"      AND v.status IN ('active', 'deprecated')) AS versions"
 	" FROM api_keys k JOIN users u ON u.id = k.user_id"
 	" LEFT JOIN organizations o ON o.id = u.organization_id"
-	" JOIN services s ON s.slug = $2"
-	" JOIN providers p ON p.id = s.provider_id"
+	" LEFT JOIN services s ON s.slug = $2"
+	" LEFT JOIN providers p ON p.id = s.provider_id"
 	" LEFT JOIN LATERAL (SELECT y.id, y.status, y.organization_id, y.plan_id"
 	"   FROM subscriptions y WHERE y.service_id = s.id"
 	"    AND y.status IN ('active', 'pending')"
@@ -219,7 +246,7 @@ static const struct mkt_sql q_target = { "gw_target", 3,
 	"   ORDER BY y.status = 'active' DESC, y.user_id = k.user_id DESC"
 	"   LIMIT 1) x ON true"
 	" LEFT JOIN plans pl ON pl.id = x.plan_id"
-	" WHERE k.id = $1::uuid AND $3::text IS NOT NULL" };
+	" WHERE k.hash = $1" };
 
 /* "service" or "service@range"; false when malformed. */
 static bool
@@ -300,15 +327,16 @@ jlong(struct json_object *o, const char *k)
 
 /* 0 and the call's target filled, or the refusal's status. */
 static int
-resolve(struct call *c, const char *model)
+resolve(struct call *c, const char *model, const char *hash)
 {
 	struct mkt_req		*r = c->r;
-	const char		*slug, *range, *params[3];
+	const char		*slug, *range, *params[2];
 	struct json_object	*versions, *v;
 	PGresult		*res;
 	const char		*sealed, *vs;
 	char			*plain;
 	size_t			 plen;
+	int			 st;
 
 	if (!split_model(r->arena, model, &slug, &range))
 		return gw_fail(r, 400, "model-not-found", mkt_arena_printf(
@@ -316,12 +344,13 @@ resolve(struct call *c, const char *model)
 		    "service's name, optionally with a version range "
 		    "(\"summarizer\", \"summarizer@^1.2\", "
 		    "\"summarizer@1.4.0\")"), model));
-	params[0] = c->key.id;
+	params[0] = hash;
 	params[1] = slug;
-	params[2] = "1";
 	if ((res = mkt_db_exec(r, &q_target, params)) == NULL)
 		return mkt_fail_db(r);
-	if (PQntuples(res) != 1 || !mkt_db_bool(res, 0, "visible"))
+	if ((st = key_check(r, res, hash, &c->key)) != 0)
+		return st;
+	if (!mkt_db_bool(res, 0, "visible"))
 		return gw_fail(r, 404, "model-not-found", mkt_arena_printf(
 		    r->arena, mkt_tr(r, "there is no service \"%s\" you may "
 		    "call; GET /v1/models lists yours"), slug));
@@ -1140,20 +1169,21 @@ gw_call(struct mkt_req *r, enum kind kind)
 {
 	struct call	 c;
 	const char	*model = NULL, *body, *url;
+	char		 hash[65];
 	size_t		 len;
 	int		 st;
 
 	memset(&c, 0, sizeof(c));
 	c.r = r;
 	c.kind = kind;
-	if ((st = authenticate_key(r, &c.key)) != 0)
+	if ((st = key_token(r, hash)) != 0)
 		return st;
 	if (kind == K_PASS) {
 		if ((st = pass_target(&c, &model)) != 0)
 			return st;
 	} else if ((st = read_body(&c, &model)) != 0)
 		return st;
-	if ((st = resolve(&c, model)) != 0)
+	if ((st = resolve(&c, model, hash)) != 0)
 		return st;
 	if (c.max_out <= 0)
 		c.max_out = kind == K_EMBEDDINGS ? 0 : mkt_setting_long(r,
