@@ -1176,6 +1176,7 @@ gw_call(struct mkt_req *r, enum kind kind)
 	memset(&c, 0, sizeof(c));
 	c.r = r;
 	c.kind = kind;
+	r->api = true;		/* an API answer: Cache-Control: no-store */
 	if ((st = key_token(r, hash)) != 0)
 		return st;
 	if (kind == K_PASS) {
@@ -1253,6 +1254,7 @@ gw_models(struct mkt_req *r)
 	PGresult		*res;
 	int			 i, st;
 
+	r->api = true;		/* an API answer: Cache-Control: no-store */
 	if ((st = authenticate_key(r, &k)) != 0)
 		return st;
 	params[0] = k.id;

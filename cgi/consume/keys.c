@@ -95,20 +95,7 @@ static const struct mkt_sql q_retire = { "keys_retire", 3,
 	"    now() + make_interval(secs => $3::int))"
 	" WHERE k.id = $1::uuid RETURNING " KEY_JSON " AS key" };
 
-/* Only these fixed notices, never text from the address. */
-static const char *
-notice(struct mkt_req *r)
-{
-	static const char *const known[] = { "revoked", NULL };
-	size_t	 i, j;
-
-	for (i = 0; i < r->nargs; i++)
-		if (strcmp(r->args[i].key, "notice") == 0)
-			for (j = 0; known[j] != NULL; j++)
-				if (strcmp(r->args[i].val, known[j]) == 0)
-					return known[j];
-	return NULL;
-}
+static const char *const notices[] = { "revoked", NULL };
 
 /* Fills the page's lists; false after a database failure. */
 static bool
@@ -137,7 +124,7 @@ keys_list(struct mkt_req *r)
 
 	if (!fill_page(r, v))
 		return mkt_fail_db(r);
-	if ((n = notice(r)) != NULL)
+	if ((n = mkt_arg_one_of(r, "notice", notices)) != NULL)
 		json_object_object_add(v, "notice", json_object_new_string(n));
 	json_object_object_add(v, "csrf", json_object_new_string(
 	    mkt_csrf_token(r)));

@@ -120,20 +120,9 @@ const struct mkt_param subs_subscribers_params[] = {
 	{ NULL, 0, 0, 0, NULL }
 };
 
-static const char *
-notice(struct mkt_req *r)
-{
-	static const char *const known[] = { "subscribed", "pending",
-	    "cancelled", "approved", "rejected", NULL };
-	size_t	 i, j;
-
-	for (i = 0; i < r->nargs; i++)
-		if (strcmp(r->args[i].key, "notice") == 0)
-			for (j = 0; known[j] != NULL; j++)
-				if (strcmp(r->args[i].val, known[j]) == 0)
-					return known[j];
-	return NULL;
-}
+/* The notices a page shows after a form (?notice=). */
+static const char *const notices[] = { "subscribed", "pending",
+    "cancelled", "approved", "rejected", NULL };
 
 int
 subs_list(struct mkt_req *r)
@@ -156,7 +145,7 @@ subs_list(struct mkt_req *r)
 			json_object_object_add(v, "organization",
 			    json_tokener_parse(mkt_db_val(org, 0, "org")));
 	}
-	if ((n = notice(r)) != NULL)
+	if ((n = mkt_arg_one_of(r, "notice", notices)) != NULL)
 		json_object_object_add(v, "notice", json_object_new_string(n));
 	json_object_object_add(v, "csrf", json_object_new_string(
 	    mkt_csrf_token(r)));
@@ -406,7 +395,7 @@ subs_subscribers(struct mkt_req *r)
 	json_object_object_add(v, "service", s);
 	json_object_object_add(v, "subscribers", json_tokener_parse(
 	    mkt_db_val(res, 0, "subscribers")));
-	if ((n = notice(r)) != NULL)
+	if ((n = mkt_arg_one_of(r, "notice", notices)) != NULL)
 		json_object_object_add(v, "notice", json_object_new_string(n));
 	json_object_object_add(v, "csrf", json_object_new_string(
 	    mkt_csrf_token(r)));

@@ -312,6 +312,10 @@ const struct mkt_pval *mkt_param(const struct mkt_req *, const char *name);
 const char *mkt_body_field(const struct mkt_req *, const char *name,
 	    bool numbers_ok, bool *bad);
 const char *mkt_route_arg(const struct mkt_req *, size_t);
+/* A query parameter's value when it is one of choices (NULL-terminated),
+ * as the list's own string, else NULL: for ?notice= and the like. */
+const char *mkt_arg_one_of(const struct mkt_req *, const char *name,
+	    const char *const *choices);
 const char *mkt_tr(const struct mkt_req *, const char *msgid) MKT_FORMAT_ARG(2);
 
 /* ---- responses ---- */

@@ -291,3 +291,23 @@ mkt_route_arg(const struct mkt_req *r, size_t i)
 {
 	return i < MKT_MAX_ROUTE_ARGS ? r->route_args[i] : NULL;
 }
+
+/*
+ * The value of query parameter name when it is one of choices (a
+ * NULL-terminated list), as the list's own string; NULL otherwise.  For
+ * values that a page shows back, such as ?notice= after a redirect:
+ * never text from the address itself.
+ */
+const char *
+mkt_arg_one_of(const struct mkt_req *r, const char *name,
+    const char *const *choices)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < r->nargs; i++)
+		if (strcmp(r->args[i].key, name) == 0)
+			for (j = 0; choices[j] != NULL; j++)
+				if (strcmp(r->args[i].val, choices[j]) == 0)
+					return choices[j];
+	return NULL;
+}

@@ -215,6 +215,7 @@ describe('the gateway', { skip }, () => {
       // 1.00 per million in, 2.00 per million out.
       assert.equal(recs[0].cost, (data.usage.prompt_tokens * 1 + 8 * 2) / 1e6);
       assert.equal(Number(response.headers.get('x-usage-cost')), recs[0].cost);
+      assert.equal(response.headers.get('cache-control'), 'no-store', 'answers are never cached');
     });
 
     it('streaming: events arrive one by one, with usage when asked', async () => {

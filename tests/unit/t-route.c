@@ -453,6 +453,31 @@ test_param_enum(void)
 	}
 }
 
+/* mkt_arg_one_of: only a listed value, and the list's own string. */
+static void
+test_arg_one_of(void)
+{
+	static const char *const choices[] = { "saved", "revoked", NULL };
+	struct mkt_kv	 args[] = {
+		{ "page", "2", 1 },
+		{ "notice", "revoked", 7 },
+	};
+	struct mkt_kv	 bad[] = { { "notice", "<script>", 8 } };
+	struct mkt_req	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.args = args;
+	r.nargs = 2;
+	CU_ASSERT_PTR_EQUAL(mkt_arg_one_of(&r, "notice", choices), choices[1]);
+	CU_ASSERT_PTR_NULL(mkt_arg_one_of(&r, "page", choices));
+	CU_ASSERT_PTR_NULL(mkt_arg_one_of(&r, "missing", choices));
+	r.args = bad;
+	r.nargs = 1;
+	CU_ASSERT_PTR_NULL(mkt_arg_one_of(&r, "notice", choices));
+	r.nargs = 0;
+	CU_ASSERT_PTR_NULL(mkt_arg_one_of(&r, "notice", choices));
+}
+
 void
 add_route_suite(void)
 {
@@ -484,4 +509,5 @@ add_route_suite(void)
 	CU_ADD_TEST(s, test_param_text);
 	CU_ADD_TEST(s, test_param_text_uses_given_length);
 	CU_ADD_TEST(s, test_param_enum);
+	CU_ADD_TEST(s, test_arg_one_of);
 }
