@@ -638,7 +638,8 @@ static const struct mkt_sql q_reserve = { "gw_reserve", 6,
 	"  $5::bigint, $6::int)" };
 
 static const struct mkt_sql q_record = { "gw_record", 15,
-	"SELECT charged::text AS cost, released FROM gateway_record($1, $2,"
+	"SELECT charged::text AS cost, released, counted"
+	" FROM gateway_record($1, $2,"
 	"  $3::uuid, $4::uuid, $5::uuid, $6::uuid, $7::uuid, $8::uuid,"
 	"  $9::int, $10::int, $11::boolean, $12::int, $13::int, $14,"
 	"  $15::int)" };
@@ -761,8 +762,7 @@ settle(struct call *c, const char *status, double ms)
 	params[3] = released ? c->reserved_tokens : "0";
 	params[4] = released ? "1" : "0";
 	params[5] = "1";
-	params[6] = mkt_arena_printf(r->arena, "%ld", strcmp(cost, "0") == 0 &&
-	    strcmp(status, "success") != 0 ? 0 : tin + tout);
+	params[6] = mkt_db_val(res, 0, "counted");
 	params[7] = cost;
 	if (mkt_db_exec(r, &q_count, params) == NULL)
 		mkt_log_error(r, "the counters of subscription %s missed a "
@@ -1176,7 +1176,6 @@ gw_call(struct mkt_req *r, enum kind kind)
 	memset(&c, 0, sizeof(c));
 	c.r = r;
 	c.kind = kind;
-	r->api = true;		/* an API answer: Cache-Control: no-store */
 	if ((st = key_token(r, hash)) != 0)
 		return st;
 	if (kind == K_PASS) {
@@ -1254,7 +1253,6 @@ gw_models(struct mkt_req *r)
 	PGresult		*res;
 	int			 i, st;
 
-	r->api = true;		/* an API answer: Cache-Control: no-store */
 	if ((st = authenticate_key(r, &k)) != 0)
 		return st;
 	params[0] = k.id;

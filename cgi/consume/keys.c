@@ -202,9 +202,10 @@ read_scopes(struct mkt_req *r, const char **out)
 }
 
 /* A number field (JSON number or form text), within [min, max];
- * 0 when absent; -1 when malformed. */
+ * def when absent; -1 when malformed. */
 static long
-read_number(struct mkt_req *r, const char *name, long min, long max)
+read_number(struct mkt_req *r, const char *name, long min, long max,
+    long def)
 {
 	bool		 bad = false;
 	const char	*s = mkt_body_field(r, name, true, &bad);
@@ -214,7 +215,7 @@ read_number(struct mkt_req *r, const char *name, long min, long max)
 	if (bad)
 		return -1;
 	if (s == NULL)
-		return 0;
+		return def;
 	v = strtol(s, &end, 10);
 	if (*end != '\0' || v < min || v > max)
 		return -1;
@@ -312,10 +313,10 @@ keys_create(struct mkt_req *r)
 	if (!read_scopes(r, &scopes))
 		return refuse(r, 400, mkt_tr(r, "scopes must be service names "
 		    "(at most 50), separated by commas"));
-	if ((days = read_number(r, "expires_in_days", 1, 3650)) < 0)
+	if ((days = read_number(r, "expires_in_days", 1, 3650, 0)) < 0)
 		return refuse(r, 400, mkt_tr(r, "expires_in_days must be a "
 		    "whole number of days from 1 to 3650, or empty for none"));
-	if ((rpm = read_number(r, "requests_per_minute", 1, 1000000)) < 0)
+	if ((rpm = read_number(r, "requests_per_minute", 1, 1000000, 0)) < 0)
 		return refuse(r, 400, mkt_tr(r, "requests_per_minute must be a "
 		    "whole number from 1 to 1000000, or empty for the plan's"));
 	if (scopes != NULL) {
@@ -354,32 +355,17 @@ fail:
 static PGresult *
 own_key(struct mkt_req *r, int *status)
 {
-	const char	*id = mkt_route_arg(r, 0), *params[2];
-	PGresult	*res;
+	const char	*params[2];
 
-	if (!mkt_uuid_ok(id)) {
+	params[0] = mkt_route_arg(r, 0);
+	params[1] = r->user->id;
+	if (!mkt_uuid_ok(params[0])) {
 		*status = mkt_fail(r, 404, "not-found",
 		    mkt_tr(r, "there is no such API key"));
 		return NULL;
 	}
-	params[0] = id;
-	params[1] = r->user->id;
-	if (mkt_db_begin(r) != MKT_OK) {
-		*status = mkt_fail_db(r);
-		return NULL;
-	}
-	if ((res = mkt_db_exec(r, &q_get, params)) == NULL) {
-		mkt_db_rollback(r);
-		*status = mkt_fail_db(r);
-		return NULL;
-	}
-	if (PQntuples(res) != 1) {
-		mkt_db_rollback(r);
-		*status = mkt_fail(r, 404, "not-found",
-		    mkt_tr(r, "there is no such API key among yours"));
-		return NULL;
-	}
-	return res;
+	return mkt_db_lock_row(r, &q_get, params,
+	    mkt_tr(r, "there is no such API key among yours"), status);
 }
 
 int
@@ -421,12 +407,11 @@ keys_rotate(struct mkt_req *r)
 	long			 overlap;
 	int			 status;
 
-	if ((overlap = read_number(r, "overlap_seconds", 0, 30 * 86400)) < 0)
+	/* A day unless asked otherwise: time to redeploy the clients. */
+	if ((overlap = read_number(r, "overlap_seconds", 0, 30 * 86400,
+	    86400)) < 0)
 		return refuse(r, 400, mkt_tr(r, "overlap_seconds must be a whole "
 		    "number from 0 to 2592000 (30 days)"));
-	if (mkt_body_field(r, "overlap_seconds", true, &(bool){ false }) ==
-	    NULL)
-		overlap = 86400;
 	if ((k = own_key(r, &status)) == NULL)
 		return status;
 	if (mkt_db_bool(k, 0, "revoked") || mkt_db_bool(k, 0, "expired")) {

@@ -239,7 +239,6 @@ static PGresult *
 locked(struct mkt_req *r, int *status)
 {
 	const char	*params[1];
-	PGresult	*res;
 
 	params[0] = mkt_route_arg(r, 0);
 	if (!mkt_uuid_ok(params[0])) {
@@ -247,22 +246,8 @@ locked(struct mkt_req *r, int *status)
 		    mkt_tr(r, "there is no such subscription"));
 		return NULL;
 	}
-	if (mkt_db_begin(r) != MKT_OK) {
-		*status = mkt_fail_db(r);
-		return NULL;
-	}
-	if ((res = mkt_db_exec(r, &q_get, params)) == NULL) {
-		mkt_db_rollback(r);
-		*status = mkt_fail_db(r);
-		return NULL;
-	}
-	if (PQntuples(res) != 1) {
-		mkt_db_rollback(r);
-		*status = mkt_fail(r, 404, "not-found",
-		    mkt_tr(r, "there is no such subscription"));
-		return NULL;
-	}
-	return res;
+	return mkt_db_lock_row(r, &q_get, params,
+	    mkt_tr(r, "there is no such subscription"), status);
 }
 
 static int

@@ -39,13 +39,17 @@ static const struct mkt_sql q_daily = { "usage_daily", 2,
 	" GROUP BY d ORDER BY d" };
 
 static const struct mkt_sql q_services = { "usage_services", 2,
-	"SELECT s.slug, s.name, count(*) AS requests,"
-	"  sum(u.tokens_in + u.tokens_out) AS tokens, sum(u.cost)::text AS cost,"
-	"  count(*) FILTER (WHERE u.status <> 'success') AS failed"
-	" FROM usage_records u JOIN services s ON s.id = u.service_id"
-	" WHERE u.consumer_id = $1::uuid"
-	"   AND u.occurred_at >= current_date - ($2::int - 1)"
-	" GROUP BY s.id ORDER BY sum(u.cost) DESC, count(*) DESC, s.name" };
+	"SELECT coalesce(json_agg(json_build_object('slug', x.slug,"
+	"  'name', x.name, 'requests', x.requests, 'tokens', x.tokens,"
+	"  'cost', x.cost::text, 'failed', x.failed)"
+	"  ORDER BY x.cost DESC, x.requests DESC, x.name), '[]') AS services"
+	" FROM (SELECT s.slug, s.name, count(*) AS requests,"
+	"   sum(u.tokens_in + u.tokens_out) AS tokens, sum(u.cost) AS cost,"
+	"   count(*) FILTER (WHERE u.status <> 'success') AS failed"
+	"   FROM usage_records u JOIN services s ON s.id = u.service_id"
+	"   WHERE u.consumer_id = $1::uuid"
+	"     AND u.occurred_at >= current_date - ($2::int - 1)"
+	"   GROUP BY s.id) x" };
 
 int
 usage_page(struct mkt_req *r)
@@ -58,7 +62,7 @@ usage_page(struct mkt_req *r)
 	PGresult		*res, *sres;
 	double			 max = 0, c, slot;
 	int64_t			 treq = 0, ttok = 0;
-	int			 i, n;
+	int			 i, n, h;
 
 	params[0] = r->user->id;
 	params[1] = mkt_arena_printf(r->arena, "%ld", days);
@@ -88,32 +92,15 @@ usage_page(struct mkt_req *r)
 		    (int)(i * slot + slot * 0.1)));
 		json_object_object_add(b, "width", json_object_new_int(
 		    (int)(slot * 0.8) > 1 ? (int)(slot * 0.8) : 1));
-		json_object_object_add(b, "height", json_object_new_int(
-		    max > 0 ? (int)(c / max * (CHART_H - 20)) : 0));
-		json_object_object_add(b, "y", json_object_new_int(CHART_H -
-		    (max > 0 ? (int)(c / max * (CHART_H - 20)) : 0)));
+		h = max > 0 ? (int)(c / max * (CHART_H - 20)) : 0;
+		json_object_object_add(b, "height", json_object_new_int(h));
+		json_object_object_add(b, "y", json_object_new_int(CHART_H - h));
 		json_object_object_add(d, "bar", b);
 		json_object_array_add(daily, d);
 		treq += mkt_db_int(res, i, "requests");
 		ttok += mkt_db_int(res, i, "tokens");
 	}
-	svcs = json_object_new_array();
-	for (i = 0; i < PQntuples(sres); i++) {
-		d = json_object_new_object();
-		json_object_object_add(d, "slug", json_object_new_string(
-		    mkt_db_val(sres, i, "slug")));
-		json_object_object_add(d, "name", json_object_new_string(
-		    mkt_db_val(sres, i, "name")));
-		json_object_object_add(d, "requests", json_object_new_int64(
-		    mkt_db_int(sres, i, "requests")));
-		json_object_object_add(d, "tokens", json_object_new_int64(
-		    mkt_db_int(sres, i, "tokens")));
-		json_object_object_add(d, "cost", json_object_new_string(
-		    mkt_db_val(sres, i, "cost")));
-		json_object_object_add(d, "failed", json_object_new_int64(
-		    mkt_db_int(sres, i, "failed")));
-		json_object_array_add(svcs, d);
-	}
+	svcs = json_tokener_parse(mkt_db_val(sres, 0, "services"));
 	chart = json_object_new_object();
 	json_object_object_add(chart, "width", json_object_new_int(CHART_W));
 	json_object_object_add(chart, "height", json_object_new_int(CHART_H));

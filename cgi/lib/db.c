@@ -300,6 +300,34 @@ mkt_db_close(struct mkt_worker *w)
 	w->db = NULL;
 }
 
+/*
+ * Opens a transaction and locks the one row q finds (q ends in FOR
+ * UPDATE).  Returns it, or NULL after answering: the database's failure,
+ * or 404 with missing when there is no such row (rolled back).
+ */
+PGresult *
+mkt_db_lock_row(struct mkt_req *r, const struct mkt_sql *q,
+    const char *const *params, const char *missing, int *status)
+{
+	PGresult	*res;
+
+	if (mkt_db_begin(r) != MKT_OK) {
+		*status = mkt_fail_db(r);
+		return NULL;
+	}
+	if ((res = mkt_db_exec(r, q, params)) == NULL) {
+		mkt_db_rollback(r);
+		*status = mkt_fail_db(r);
+		return NULL;
+	}
+	if (PQntuples(res) != 1) {
+		mkt_db_rollback(r);
+		*status = mkt_fail(r, 404, "not-found", missing);
+		return NULL;
+	}
+	return res;
+}
+
 int
 mkt_fail_db(struct mkt_req *r)
 {

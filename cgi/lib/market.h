@@ -361,6 +361,10 @@ bool	 mkt_db_bool(const PGresult *, int row, const char *col);
 bool	 mkt_db_isnull(const PGresult *, int row, const char *col);
 enum mkt_err mkt_db_ping(struct mkt_req *, double *ms);
 const char *mkt_db_sqlstate(const struct mkt_req *);
+/* BEGIN and the one row q locks; NULL after answering (the database's
+ * failure, or 404 with missing), rolled back. */
+PGresult *mkt_db_lock_row(struct mkt_req *, const struct mkt_sql *,
+	    const char *const *params, const char *missing, int *status);
 
 /* ---- identity (auth.c): passwords, sessions, CSRF, roles ---- */
 

@@ -666,11 +666,16 @@ write_head(struct mkt_req *r, struct mkt_buf *h, const char *ctype,
 		    "Content-Language: ");
 	if (ctype != NULL && strncmp(ctype, "text/html", 9) == 0)
 		mkt_buf_printf(h, "%s\r\n", r->lang);
+	/* API answers are never stored: under /api/v1, and at addresses
+	 * that only speak JSON (the gateway, health), which are still
+	 * negotiated like pages. */
 	if (r->api)
 		mkt_buf_puts(h, "Cache-Control: no-store\r\n");
 	else
-		mkt_buf_puts(h, "Cache-Control: private, no-cache\r\n"
-		    "Vary: Accept, Accept-Language, Cookie\r\n");
+		mkt_buf_printf(h, "Cache-Control: %s\r\n"
+		    "Vary: Accept, Accept-Language, Cookie\r\n",
+		    r->route != NULL && !(r->route->formats & MKT_FMT_HTML) ?
+		    "no-store" : "private, no-cache");
 	if (r->headers.len > 0)
 		mkt_buf_append(h, r->headers.ptr, r->headers.len);
 	mkt_buf_puts(h, "\r\n");

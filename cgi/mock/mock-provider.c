@@ -926,6 +926,28 @@ usage_obj(unsigned long p, unsigned long c)
 	return u;
 }
 
+/* A whole (non-streamed) answer around its one choice: the envelope
+ * chat and text completions share; usage NULL leaves it out. */
+static int
+reply_completion(struct reply *rp, const char *idprefix, const char *object,
+    json_object *model, json_object *choice, json_object *usage)
+{
+	json_object	*o = json_object_new_object(), *chs;
+	char		 id[64];
+
+	chs = json_object_new_array();
+	json_object_array_add(chs, choice);
+	snprintf(id, sizeof(id), "%s-mock-%llu", idprefix, ++st_ids);
+	json_object_object_add(o, "id", json_object_new_string(id));
+	json_object_object_add(o, "object", json_object_new_string(object));
+	json_object_object_add(o, "created", json_object_new_int64(time(NULL)));
+	json_object_object_add(o, "model", json_object_get(model));
+	json_object_object_add(o, "choices", chs);
+	if (usage != NULL)
+		json_object_object_add(o, "usage", usage);
+	return reply_json(rp, 200, o, NULL);
+}
+
 static int
 stream_start(struct conn *c, struct reply *rp, int chat, json_object *model,
     unsigned long ptok, const struct gen *g, const struct marks *m)
@@ -1003,12 +1025,11 @@ content_text(json_object *v, struct marks *m, size_t *bytes)
 static int
 h_chat(struct conn *c, struct reply *rp, json_object *body)
 {
-	json_object	*model, *msgs, *msg, *v, *o, *ch, *chs;
+	json_object	*model, *msgs, *msg, *v, *ch;
 	struct marks	 m;
 	struct gen	 g;
 	size_t		 i, n, bytes;
 	unsigned long	 ptok = 0;
-	char		 id[64];
 	int		 act;
 
 	if (body == NULL || !json_object_is_type(body, json_type_object))
@@ -1054,19 +1075,8 @@ h_chat(struct conn *c, struct reply *rp, json_object *body)
 	json_object_object_add(ch, "logprobs", NULL);
 	json_object_object_add(ch, "finish_reason",
 	    json_object_new_string(g.length ? "length" : "stop"));
-	chs = json_object_new_array();
-	json_object_array_add(chs, ch);
-	snprintf(id, sizeof(id), "chatcmpl-mock-%llu", ++st_ids);
-	o = json_object_new_object();
-	json_object_object_add(o, "id", json_object_new_string(id));
-	json_object_object_add(o, "object",
-	    json_object_new_string("chat.completion"));
-	json_object_object_add(o, "created", json_object_new_int64(time(NULL)));
-	json_object_object_add(o, "model", json_object_get(model));
-	json_object_object_add(o, "choices", chs);
-	if (!m.nousage)
-		json_object_object_add(o, "usage", usage_obj(ptok, g.words));
-	return reply_json(rp, 200, o, NULL);
+	return reply_completion(rp, "chatcmpl", "chat.completion", model, ch,
+	    m.nousage ? NULL : usage_obj(ptok, g.words));
 }
 
 /* A prompt or input entry: a string or a list of token ids. */
@@ -1095,12 +1105,11 @@ text_or_tokens(json_object *v, struct marks *m, unsigned long *tokens)
 static int
 h_completions(struct conn *c, struct reply *rp, json_object *body)
 {
-	json_object	*model, *prompt, *o, *ch, *chs, *e;
+	json_object	*model, *prompt, *ch, *e;
 	struct marks	 m;
 	struct gen	 g;
 	size_t		 i, n;
 	unsigned long	 ptok = 0;
-	char		 id[64];
 	int		 act, bad = 0;
 
 	if (body == NULL || !json_object_is_type(body, json_type_object))
@@ -1142,19 +1151,8 @@ h_completions(struct conn *c, struct reply *rp, json_object *body)
 	json_object_object_add(ch, "logprobs", NULL);
 	json_object_object_add(ch, "finish_reason",
 	    json_object_new_string(g.length ? "length" : "stop"));
-	chs = json_object_new_array();
-	json_object_array_add(chs, ch);
-	snprintf(id, sizeof(id), "cmpl-mock-%llu", ++st_ids);
-	o = json_object_new_object();
-	json_object_object_add(o, "id", json_object_new_string(id));
-	json_object_object_add(o, "object",
-	    json_object_new_string("text_completion"));
-	json_object_object_add(o, "created", json_object_new_int64(time(NULL)));
-	json_object_object_add(o, "model", json_object_get(model));
-	json_object_object_add(o, "choices", chs);
-	if (!m.nousage)
-		json_object_object_add(o, "usage", usage_obj(ptok, g.words));
-	return reply_json(rp, 200, o, NULL);
+	return reply_completion(rp, "cmpl", "text_completion", model, ch,
+	    m.nousage ? NULL : usage_obj(ptok, g.words));
 }
 
 /*

@@ -177,29 +177,3 @@ REVOKE ALL ON FUNCTION service_rating_update(uuid), service_ratings_refresh()
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION review_eligible(uuid, uuid), review_weight(),
     review_prior() TO mkt_app;
-
--- GDPR erasure (0005_erasure.sql) also removes what the person wrote
--- here: their reviews go (the rating follows, by the trigger above), and
--- a reply or a moderation they made stays but no longer names them.  The
--- account's erasure stays as 0005 wrote it, under another name, and is
--- called first; the programs may call only erase_person().
-ALTER FUNCTION erase_person(uuid) RENAME TO erase_account;
-REVOKE ALL ON FUNCTION erase_account(uuid) FROM PUBLIC, mkt_app;
-
-CREATE FUNCTION erase_person(subject uuid) RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE
-    erased integer;
-BEGIN
-    erased := erase_account(subject);
-    IF erased >= 0 THEN
-        DELETE FROM reviews WHERE author_id = subject;
-        UPDATE reviews SET replied_by = NULL WHERE replied_by = subject;
-        UPDATE reviews SET hidden_by = NULL WHERE hidden_by = subject;
-    END IF;
-    RETURN erased;
-END
-$$;
-
-REVOKE ALL ON FUNCTION erase_person(uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION erase_person(uuid) TO mkt_app;

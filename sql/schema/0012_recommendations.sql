@@ -45,16 +45,12 @@ END $$;
 -- The programs read it; marketctl (the owner) rebuilds it.
 REVOKE INSERT, UPDATE, DELETE ON service_co_usage FROM mkt_app;
 
--- The stored parts of the ranking (0010_search_scale.sql), rebuilt by
--- marketctl search-refresh: popularity is three parts usage (calls in 30
--- days, as 0009 defines it) and one part rating (the Bayesian average of
--- 0011_reviews.sql, 1 to 5 mapped to 0 to 1; 0 without reviews);
--- performance is the observed p95 against the promised latency, times
--- the availability (0.5 while nothing is observed).  Only rows that
--- change are written, so a refresh of a quiet catalog costs a read; then
--- the stored score of every service whose weights changed.  Returns the
--- rows written.
-CREATE FUNCTION search_refresh_ranks() RETURNS bigint
+-- Ratings feed the ranking (specification 1.2): popularity becomes three
+-- parts usage (calls in 30 days, as 0009 defines it) and one part rating
+-- (the Bayesian average of 0011_reviews.sql, 1 to 5 mapped to 0 to 1; a
+-- service without reviews has 0 there).  Replaces the function of
+-- 0010_search_scale.sql, which could not know ratings yet.
+CREATE OR REPLACE FUNCTION search_refresh_ranks() RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     n bigint;
@@ -88,10 +84,13 @@ BEGIN
           IS DISTINCT FROM (f.popularity, f.performance);
     GET DIAGNOSTICS n = ROW_COUNT;
     UPDATE services s
-    SET rank_static = service_rank_static(s.rank_popularity,
-                                          s.rank_performance, s.rank_compliance)
-    WHERE s.rank_static IS DISTINCT FROM service_rank_static(
-              s.rank_popularity, s.rank_performance, s.rank_compliance);
+    SET rank_static = w.popularity * s.rank_popularity
+                    + w.performance * s.rank_performance
+                    + w.compliance * s.rank_compliance
+    FROM search_weights w
+    WHERE s.rank_static IS DISTINCT FROM w.popularity * s.rank_popularity
+                    + w.performance * s.rank_performance
+                    + w.compliance * s.rank_compliance;
     GET DIAGNOSTICS m = ROW_COUNT;
     RETURN n + m;
 END $$;

@@ -1,4 +1,4 @@
--- 0013_consumption.sql: plans, subscriptions, API keys, and what the
+-- 0014_consumption.sql: plans, subscriptions, API keys, and what the
 -- gateway needs to meter exactly (FR-003): reservations that keep a
 -- budget from being overspent under concurrency, settlements that write
 -- the usage record, and SLA breaches.
@@ -320,8 +320,8 @@ $$;
 -- end of its reservation.  It touches no row other calls share, so
 -- concurrent calls commit together (one WAL flush for many); the
 -- counters follow in gateway_count.  The gateway reports success only
--- after this has committed.  Returns the cost and whether the
--- reservation was still there (not swept).
+-- after this has committed.  Returns the cost, whether the reservation
+-- was still there (not swept), and the tokens that count.
 CREATE FUNCTION gateway_record(p_reservation text, p_request text,
                                p_service uuid, p_version uuid,
                                p_consumer uuid, p_key uuid, p_org uuid,
@@ -330,7 +330,8 @@ CREATE FUNCTION gateway_record(p_reservation text, p_request text,
                                p_estimated boolean, p_latency_ms integer,
                                p_ttfb_ms integer, p_status text,
                                p_max_latency_ms integer,
-                               OUT charged numeric, OUT released boolean)
+                               OUT charged numeric, OUT released boolean,
+                               OUT counted bigint)
 LANGUAGE plpgsql AS $$
 BEGIN
     -- Calls the provider failed are not charged; a stream cut short is,
@@ -339,6 +340,10 @@ BEGIN
                  THEN coalesce(gateway_cost(p_version, p_tokens_in,
                                             p_tokens_out), 0)
                  ELSE 0 END;
+    -- The tokens that count against the plan's quotas: those of calls
+    -- that are charged.
+    counted := CASE WHEN p_status IN ('success', 'partial', 'client_closed')
+                    THEN p_tokens_in + p_tokens_out ELSE 0 END;
     DELETE FROM gateway_reservations WHERE request_id = p_reservation;
     released := FOUND;
     INSERT INTO usage_records (request_id, service_id, version_id,
@@ -433,18 +438,26 @@ RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE AS $$
                       AND s.status IN ('active', 'cancelled'))
 $$;
 
--- Erasure revokes the person's keys too (the key rows stay: usage
--- records point at them, and they name no one once the user is erased).
-ALTER FUNCTION erase_person(uuid) RENAME TO erase_person_reviews;
-REVOKE ALL ON FUNCTION erase_person_reviews(uuid) FROM PUBLIC, mkt_app;
+-- GDPR erasure (0005_erasure.sql) also takes what the person wrote and
+-- holds since: their reviews go (the rating follows, by the trigger of
+-- 0011_reviews.sql), a reply or a moderation they made stays but no
+-- longer names them, and their API keys are revoked (the key rows stay:
+-- usage records point at them, and they name no one once the user is
+-- erased).  The account's erasure stays as 0005 wrote it, under another
+-- name, and is called first; the programs may call only erase_person().
+ALTER FUNCTION erase_person(uuid) RENAME TO erase_account;
+REVOKE ALL ON FUNCTION erase_account(uuid) FROM PUBLIC, mkt_app;
 
 CREATE FUNCTION erase_person(subject uuid) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     erased integer;
 BEGIN
-    erased := erase_person_reviews(subject);
+    erased := erase_account(subject);
     IF erased >= 0 THEN
+        DELETE FROM reviews WHERE author_id = subject;
+        UPDATE reviews SET replied_by = NULL WHERE replied_by = subject;
+        UPDATE reviews SET hidden_by = NULL WHERE hidden_by = subject;
         UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()),
                             name = 'erased'
          WHERE user_id = subject;
