@@ -15,12 +15,26 @@
 # Then holds STREAMS concurrent streams through the gateway
 # (bench/streams.mjs) and prints the memory of the gateway processes.
 #
+# TARGETS (default "direct nginx gateway portkey", in that order) picks
+# some for a quick look; the ratios need all four.  STREAMS=0 skips the
+# streams.
+#
 # Needs a running stack (./marketplace up), as root on Debian (it installs
 # nginx and wrk when missing, and Portkey from npm into bench/).
 #
 #   bench/gateway.sh                       # RUNS=3 DURATION=10 STREAMS=1000
 #   RUNS=5 DURATION=20 bench/gateway.sh
+#   TARGETS="direct gateway" STREAMS=0 bench/gateway.sh   # a quick look
 set -euo pipefail
+
+case ${1:-} in
+-h|--help)
+	sed -n '2,/^set -euo/p' "$0" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'
+	exit 0 ;;
+"") ;;
+*) printf 'gateway.sh: no arguments (see --help); settings are environment variables\n' >&2
+   exit 2 ;;
+esac
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${MKT_STATE:-$SRC/var}
@@ -33,6 +47,7 @@ PORTKEY_PORT=${PORTKEY_PORT:-18420}
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10}
 STREAMS=${STREAMS:-1000}
+TARGETS=${TARGETS:-direct nginx gateway portkey}
 BASE=http://127.0.0.1:$HTTP_PORT
 MOCK=http://127.0.0.1:$MOCK_PORT
 WORK=$STATE/bench-gateway
@@ -184,7 +199,7 @@ median() { sort -n | awk '{ a[NR]=$1 } END { print (NR % 2) ? a[(NR+1)/2] : (a[N
 declare -A P50 P99 RPS NON2XX
 for conns in 1 32; do
 	threads=$([ "$conns" -eq 1 ] && echo 1 || echo 2)
-	for t in direct nginx gateway portkey; do
+	for t in $TARGETS; do
 		: > "$WORK/p50" ; : > "$WORK/p99"; : > "$WORK/rps"; bad=0
 		for run in $(seq "$RUNS"); do
 			say "wrk -c$conns $t (run $run/$RUNS, ${DURATION}s)"
@@ -206,13 +221,14 @@ printf '\n%s\n' "Gateway benchmark: POST /v1/chat/completions (16 tokens), mock 
 printf '%s\n' "medians of $RUNS runs of ${DURATION}s; latency in ms; 'added' is over direct"
 for conns in 1 32; do
 	printf '\n%-8s %6s %9s %9s %11s %11s %10s %8s\n' "c=$conns" "" "p50" "p99" "added p50" "added p99" "req/s" "non-2xx"
-	for t in direct nginx gateway portkey; do
+	for t in $TARGETS; do
 		awk -v t="$t" -v p50="${P50[$t,$conns]}" -v p99="${P99[$t,$conns]}" \
 		    -v d50="${P50[direct,$conns]}" -v d99="${P99[direct,$conns]}" \
 		    -v rps="${RPS[$t,$conns]}" -v bad="${NON2XX[$t,$conns]}" 'BEGIN {
 			printf "%-8s %6s %9.3f %9.3f %11.3f %11.3f %10.0f %8d\n", t, "",
 			    p50/1000, p99/1000, (p50-d50)/1000, (p99-d99)/1000, rps, bad }'
 	done
+	[ "$TARGETS" = "direct nginx gateway portkey" ] || continue
 	awk -v g="${RPS[gateway,$conns]}" -v n="${RPS[nginx,$conns]}" -v p="${RPS[portkey,$conns]}" \
 	    -v g50="${P50[gateway,$conns]}" -v n50="${P50[nginx,$conns]}" -v p50="${P50[portkey,$conns]}" \
 	    -v d50="${P50[direct,$conns]}" 'BEGIN {
@@ -224,5 +240,6 @@ n=$(psql_ -c "SELECT count(*) FROM usage_records u JOIN services s ON s.id = u.s
 printf '\nusage records of successful benchmark calls so far: %s\n' "$n"
 
 # ---- concurrent streams ----
+[ "$STREAMS" -gt 0 ] || exit 0
 say "holding $STREAMS concurrent streams through the gateway"
 BASE_URL=$BASE KEY=$KEY STREAMS=$STREAMS node "$SRC/bench/streams.mjs"
