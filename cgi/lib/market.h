@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdarg.h>
 #include <time.h>
+#include <pthread.h>
 
 struct json_object;
 struct pg_result;
@@ -365,6 +366,33 @@ const char *mkt_db_sqlstate(const struct mkt_req *);
  * failure, or 404 with missing), rolled back. */
 PGresult *mkt_db_lock_row(struct mkt_req *, const struct mkt_sql *,
 	    const char *const *params, const char *missing, int *status);
+
+/* ---- group commit (batch.c) ----
+ *
+ * Threads queue items of one kind; one of them (the leader) runs all
+ * the items queued so far through run() on its own request (its
+ * connection), and each submitter returns once its item has run.  run()
+ * writes each item's result into the item (the structure that embeds
+ * it); it must mark nothing done itself.
+ */
+struct mkt_batch_item {
+	struct mkt_batch_item	*next;
+	bool			 done;
+};
+struct mkt_batch {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 done;
+	struct mkt_batch_item	*head, **tail;
+	bool			 busy;		/* a leader is at work */
+	size_t			 max;		/* items per batch */
+	void			(*run)(struct mkt_req *,
+				    struct mkt_batch_item **, size_t);
+	unsigned long		 batches, items, largest; /* for health */
+};
+void	 mkt_batch_init(struct mkt_batch *, size_t max,
+	    void (*run)(struct mkt_req *, struct mkt_batch_item **, size_t));
+void	 mkt_batch_submit(struct mkt_req *, struct mkt_batch *,
+	    struct mkt_batch_item *);
 
 /* ---- identity (auth.c): passwords, sessions, CSRF, roles ---- */
 
