@@ -33,6 +33,51 @@ int	 gw_completions(struct mkt_req *);
 int	 gw_embeddings(struct mkt_req *);
 int	 gw_models(struct mkt_req *);
 int	 gw_passthrough(struct mkt_req *);
+int	 gw_health(struct mkt_req *);
+
+/* accept.c: what the gateway accepted for a key and a model (the key,
+ * the service, the version chosen, the subscription and its plan), kept
+ * for gateway_accept_cache_ms (at most a second). */
+struct gw_target {
+	char		*key_id, *key_user, *key_org;	/* key_org: NULL, none */
+	char		*service_id, *slug, *url, *upstream_model, *secret;
+	char		*sub_id, *sub_org;
+	char		*version_id, *version, *sunset;
+	long long	 key_expires;	/* epoch seconds, 0: never */
+	long		 key_rpm, rpm, tpm;	/* 0: no limit */
+	long		 max_latency_ms, max_output_tokens;
+	long long	 deprecated_at;	/* epoch seconds, 0: unknown */
+	bool		 deprecated;
+};
+/* true and out filled (strings in the request's arena) when known. */
+bool	 accept_get(struct mkt_req *, const char *hash, const char *model,
+	    struct gw_target *out);
+void	 accept_put(struct mkt_req *, const char *hash, const char *model,
+	    const struct gw_target *);
+/* Forgets a key at once in this process (revoked, rotated). */
+void	 accept_forget_key(const char *key_id);
+/* Calls answered from what was kept, and those that asked the database,
+ * since the process started. */
+void	 accept_figures(unsigned long *hits, unsigned long *misses);
+
+/* lease.c: calls reserved ahead (several at once), drawn in memory */
+struct lease_ask {
+	const char	*sub, *version;
+	long		 tin, tout;	/* the call's worst case; tin may grow */
+	/* lease_draw's answer */
+	char		 id[40];	/* drawn: the reservation to settle on */
+	char		 payer[40];	/* drawn: the paying organisation, or "" */
+	long		 want;		/* not drawn: calls to reserve */
+	bool		 leader;	/* not drawn: report with lease_granted */
+};
+struct lease_return {
+	char		 id[40];	/* calls to give back (gateway_return) */
+	long		 calls;		/* 0: none */
+};
+bool	 lease_draw(struct lease_ask *, struct lease_return *);
+/* After the reservation lease_draw asked for: id NULL when refused. */
+void	 lease_granted(const struct lease_ask *, const char *id,
+	    const char *payer, long granted);
 
 /* limits.c: per-minute windows in memcached */
 struct gw_limits {

@@ -1,8 +1,9 @@
 /* gateway.c: the metering gateway, OpenAI-compatible (FR-003.2, 003.3)
  *
  * One call, in order:
- *   1. the API key (hash lookup: revocation and expiry take effect on
- *      the next call, nothing caches acceptance);
+ *   1. the API key (hash lookup; an acceptance is kept for at most a
+ *      second, accept.c, so revocation takes effect within a second,
+ *      expiry at once);
  *   2. the model: "service[@range]", resolved to the highest active
  *      version in the range (a deprecated one only when no active one
  *      matches, with Deprecation and Sunset headers); never another;
@@ -10,13 +11,15 @@
  *      see it, the key's scopes include it, the organisation's data
  *      residency allows it, a subscription is active;
  *   4. rate limits (limits.c), then the worst case of the call reserved
- *      against the plan's quotas and the budgets (gateway_reserve);
+ *      against the plan's quotas and the budgets (gateway_reserve_batch,
+ *      with the calls of the same moment);
  *   5. the provider, through libcurl with the provider's credential,
  *      retried on connection errors and 502/503/504 while nothing has
  *      reached the client;
  *   6. settlement: the usage record and the real cost are committed
- *      (gateway_settle) BEFORE the client is told of success: the JSON
- *      answer, or for a stream the final "data: [DONE]".
+ *      (gateway_settle_batch, durably) BEFORE the client is told of
+ *      success: the JSON answer, or for a stream the final
+ *      "data: [DONE]".
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -67,8 +70,7 @@ struct call {
 	long			 rpm, tpm;
 	struct gw_limits	 limits;
 	char			 reservation[40];
-	const char		*reserved_amount, *reserved_tokens,
-				*payer_org;
+	const char		*payer_org;
 	long			 tokens_in_est, max_out;
 	bool			 stream, include_usage;
 	const char		*pass_path;	/* K_PASS: "/a/b?query" */
@@ -112,6 +114,8 @@ gw_fail(struct mkt_req *r, int status, const char *type, const char *detail)
 	"  coalesce(k.requests_per_minute, 0) AS key_rpm,"		\
 	"  k.revoked_at IS NOT NULL AS revoked,"			\
 	"  coalesce(k.expires_at <= now(), false) AS expired,"		\
+	"  coalesce(floor(extract(epoch FROM k.expires_at))::bigint, 0)" \
+	"   AS key_expires,"						\
 	"  u.status = 'active' AS user_active, k.hash"
 
 static const struct mkt_sql q_key = { "gw_key", 1,
@@ -325,29 +329,57 @@ jlong(struct json_object *o, const char *k)
 	return (long)json_object_get_int64(v);
 }
 
-/* 0 and the call's target filled, or the refusal's status. */
+/* The call takes its target: the fields, and the headers that say what
+ * is called. */
+static void
+apply_target(struct call *c, const struct gw_target *t)
+{
+	struct mkt_req	*r = c->r;
+
+	c->key.id = t->key_id;
+	c->key.user_id = t->key_user;
+	c->key.org_id = t->key_org;
+	c->key.rpm = t->key_rpm;
+	c->service_id = t->service_id;
+	c->service_slug = t->slug;
+	c->url = t->url;
+	c->upstream_model = t->upstream_model;
+	c->secret = t->secret;
+	c->max_latency_ms = t->max_latency_ms;
+	c->sub_id = t->sub_id;
+	c->sub_org = t->sub_org;
+	c->rpm = t->rpm;
+	c->tpm = t->tpm;
+	c->version_id = t->version_id;
+	c->version = t->version;
+	if (c->max_out == 0)
+		c->max_out = t->max_output_tokens;
+	mkt_header(r, "X-Marketplace-Service", "%s", c->service_slug);
+	mkt_header(r, "X-Marketplace-Version", "%s", c->version);
+	if (t->deprecated) {
+		/* RFC 9745 and RFC 8594. */
+		if (t->deprecated_at > 0)
+			mkt_header(r, "Deprecation", "@%lld", t->deprecated_at);
+		else
+			mkt_header(r, "Deprecation", "true");
+		if (t->sunset != NULL)
+			mkt_header(r, "Sunset", "%s", t->sunset);
+	}
+}
+
+/* The target as the database says (q_target's row): 0 and t filled, or
+ * the refusal's status. */
 static int
-resolve(struct call *c, const char *model, const char *hash)
+target_from_row(struct call *c, PGresult *res, const char *hash,
+    const char *slug, const char *range, struct gw_target *t)
 {
 	struct mkt_req		*r = c->r;
-	const char		*slug, *range, *params[2];
 	struct json_object	*versions, *v;
-	PGresult		*res;
 	const char		*sealed, *vs;
 	char			*plain;
 	size_t			 plen;
 	int			 st;
 
-	if (!split_model(r->arena, model, &slug, &range))
-		return gw_fail(r, 400, "model-not-found", mkt_arena_printf(
-		    r->arena, mkt_tr(r, "\"%s\" is not a model name: use a "
-		    "service's name, optionally with a version range "
-		    "(\"summarizer\", \"summarizer@^1.2\", "
-		    "\"summarizer@1.4.0\")"), model));
-	params[0] = hash;
-	params[1] = slug;
-	if ((res = mkt_db_exec(r, &q_target, params)) == NULL)
-		return mkt_fail_db(r);
 	if ((st = key_check(r, res, hash, &c->key)) != 0)
 		return st;
 	if (!mkt_db_bool(res, 0, "visible"))
@@ -385,21 +417,30 @@ resolve(struct call *c, const char *model, const char *hash)
 		    "that can be called matches \"%s\""), slug, range) :
 		    mkt_arena_printf(r->arena, mkt_tr(r, "\"%s\" has no "
 		    "version that can be called"), slug));
-	c->service_id = mkt_db_val(res, 0, "id");
-	c->service_slug = mkt_db_val(res, 0, "slug");
-	c->url = mkt_db_val(res, 0, "url");
-	c->upstream_model = mkt_db_val(res, 0, "upstream_model");
-	c->max_latency_ms = (long)mkt_db_int(res, 0, "max_latency_ms");
-	c->sub_id = mkt_db_val(res, 0, "sub_id");
-	c->sub_org = mkt_db_val(res, 0, "sub_org");
-	c->rpm = (long)mkt_db_int(res, 0, "rpm");
-	c->tpm = (long)mkt_db_int(res, 0, "tpm");
-	c->version_id = mkt_arena_strdup(r->arena, jstr(v, "id"));
-	c->version = mkt_arena_strdup(r->arena, jstr(v, "version"));
-	if (c->max_out == 0)
-		c->max_out = jlong(v, "max_output_tokens");
-	if (c->url == NULL || (strncmp(c->url, "https://", 8) != 0 &&
-	    strncmp(c->url, "http://", 7) != 0))
+	memset(t, 0, sizeof(*t));
+	t->key_id = (char *)c->key.id;
+	t->key_user = (char *)c->key.user_id;
+	t->key_org = (char *)c->key.org_id;
+	t->key_rpm = c->key.rpm;
+	t->key_expires = (long long)mkt_db_int(res, 0, "key_expires");
+	t->service_id = (char *)mkt_db_val(res, 0, "id");
+	t->slug = (char *)mkt_db_val(res, 0, "slug");
+	t->url = (char *)mkt_db_val(res, 0, "url");
+	t->upstream_model = (char *)mkt_db_val(res, 0, "upstream_model");
+	t->max_latency_ms = (long)mkt_db_int(res, 0, "max_latency_ms");
+	t->sub_id = (char *)mkt_db_val(res, 0, "sub_id");
+	t->sub_org = (char *)mkt_db_val(res, 0, "sub_org");
+	t->rpm = (long)mkt_db_int(res, 0, "rpm");
+	t->tpm = (long)mkt_db_int(res, 0, "tpm");
+	t->version_id = mkt_arena_strdup(r->arena, jstr(v, "id"));
+	t->version = mkt_arena_strdup(r->arena, jstr(v, "version"));
+	t->max_output_tokens = jlong(v, "max_output_tokens");
+	t->deprecated = strcmp(jstr(v, "status"), "deprecated") == 0;
+	t->deprecated_at = jlong(v, "deprecated_at");
+	if (jstr(v, "sunset_at") != NULL)
+		t->sunset = mkt_arena_strdup(r->arena, jstr(v, "sunset_at"));
+	if (t->url == NULL || (strncmp(t->url, "https://", 8) != 0 &&
+	    strncmp(t->url, "http://", 7) != 0))
 		return gw_fail(r, 502, "provider-error", mkt_arena_printf(
 		    r->arena, mkt_tr(r, "\"%s\" has no endpoint to call"),
 		    slug));
@@ -409,25 +450,45 @@ resolve(struct call *c, const char *model, const char *hash)
 		    strlen(plain) != plen || !mkt_header_value_ok(plain)) {
 			mkt_log_error(r, "the credential of service %s cannot "
 			    "be unsealed (credential_key changed?)",
-			    c->service_id);
+			    t->service_id);
 			return gw_fail(r, 502, "provider-error",
 			    mkt_tr(r, "the provider's credential is not "
 			    "usable; the operators have been told"));
 		}
-		c->secret = plain;
+		t->secret = plain;
 	}
-	mkt_header(r, "X-Marketplace-Service", "%s", c->service_slug);
-	mkt_header(r, "X-Marketplace-Version", "%s", c->version);
-	if (strcmp(jstr(v, "status"), "deprecated") == 0) {
-		/* RFC 9745 and RFC 8594. */
-		if (jlong(v, "deprecated_at") > 0)
-			mkt_header(r, "Deprecation", "@%ld",
-			    jlong(v, "deprecated_at"));
-		else
-			mkt_header(r, "Deprecation", "true");
-		if (jstr(v, "sunset_at") != NULL)
-			mkt_header(r, "Sunset", "%s", jstr(v, "sunset_at"));
+	return 0;
+}
+
+/* 0 and the call's target filled, or the refusal's status.  An
+ * acceptance of the last second is used again (accept.c). */
+static int
+resolve(struct call *c, const char *model, const char *hash)
+{
+	struct mkt_req		*r = c->r;
+	const char		*slug, *range, *params[2];
+	struct gw_target	 t;
+	PGresult		*res;
+	int			 st;
+
+	if (accept_get(r, hash, model, &t)) {
+		apply_target(c, &t);
+		return 0;
 	}
+	if (!split_model(r->arena, model, &slug, &range))
+		return gw_fail(r, 400, "model-not-found", mkt_arena_printf(
+		    r->arena, mkt_tr(r, "\"%s\" is not a model name: use a "
+		    "service's name, optionally with a version range "
+		    "(\"summarizer\", \"summarizer@^1.2\", "
+		    "\"summarizer@1.4.0\")"), model));
+	params[0] = hash;
+	params[1] = slug;
+	if ((res = mkt_db_exec(r, &q_target, params)) == NULL)
+		return mkt_fail_db(r);
+	if ((st = target_from_row(c, res, hash, slug, range, &t)) != 0)
+		return st;
+	accept_put(r, hash, model, &t);
+	apply_target(c, &t);
 	return 0;
 }
 
@@ -622,59 +683,267 @@ call_timeout_ms(struct call *c)
 /* ---- 4. reservation, 6. settlement ---- */
 
 /*
- * Reservations and counters commit asynchronously (gateway_reserve and
- * gateway_count say so themselves): they lock the hot rows of a
- * subscription and an organisation, and waiting for a WAL flush under
- * those locks would serialise every call of a subscription.  Losing
- * them in a database crash is harmless: a lost reservation goes with
- * its counter, and a lost counter update can only leave too much
- * reserved (gateway_sweep fixes that).  The usage record alone commits
- * durably, in one statement, before success is reported.
+ * Both go through group commit (batch.c): the calls that need one at
+ * the same moment share one statement and one transaction.
+ *
+ * Reservations commit asynchronously (gateway_reserve says why: they
+ * hold the hot rows of a subscription and an organisation, and losing
+ * one in a crash is harmless).  Settlements commit durably, the usage
+ * records and the month's counters together, before success is
+ * reported.  A batch that fails is tried again call by call, so that one
+ * call the database refuses cannot fail the others.
  */
-static const struct mkt_sql q_reserve = { "gw_reserve", 6,
-	"SELECT outcome, hold_amount::text AS amount, hold_tokens AS tokens,"
-	"  payer AS org"
-	" FROM gateway_reserve($1, $2::uuid, $3::uuid, $4::bigint,"
-	"  $5::bigint, $6::int)" };
+#define BATCH_MAX	64
 
-static const struct mkt_sql q_record = { "gw_record", 15,
-	"SELECT charged::text AS cost, released, counted"
-	" FROM gateway_record($1, $2,"
-	"  $3::uuid, $4::uuid, $5::uuid, $6::uuid, $7::uuid, $8::uuid,"
-	"  $9::int, $10::int, $11::boolean, $12::int, $13::int, $14,"
-	"  $15::int)" };
+static const struct mkt_sql q_reserve = { "gw_reserve_batch", 1,
+	"SELECT ord, outcome, granted, payer AS org"
+	" FROM gateway_reserve_batch($1::json)" };
 
-static const struct mkt_sql q_count = { "gw_count", 8,
-	"SELECT gateway_count($1::uuid, $2::uuid, $3::numeric, $4::bigint,"
-	"  $5::int, $6::int, $7::bigint, $8::numeric)" };
+static const struct mkt_sql q_settle = { "gw_settle_batch", 1,
+	"SELECT ord, charged::text AS cost, released, counted"
+	" FROM gateway_settle_batch($1::json)" };
 
-static const struct mkt_sql q_release = { "gw_release", 1,
-	"SELECT gateway_release($1)" };
+static const struct mkt_sql q_return = { "gw_return", 2,
+	"SELECT gateway_return($1, $2::int)" };
+
+/* One call's reservation or settlement in a batch: what it asks (a
+ * JSON object), what it gets (the statement's row, copied). */
+struct gw_item {
+	struct mkt_batch_item	 item;		/* first: items cast back */
+	struct json_object	*ask;		/* the submitter's */
+	bool			 ran;		/* false: the statement failed */
+	char			 outcome[16];	/* reservation */
+	long			 granted;	/* reservation: calls held */
+	char			 payer[40];	/* reservation: the paying org */
+	char			 amount[48];	/* settlement: the cost */
+	bool			 released;	/* settlement */
+};
+
+static void
+copy_col(char *dst, size_t size, const PGresult *res, int row,
+    const char *col)
+{
+	const char	*v = mkt_db_val(res, row, col);
+
+	snprintf(dst, size, "%s", v != NULL ? v : "");
+}
+
+/* Runs one statement for items[0..n-1]: true when it did. */
+static bool
+run_items(struct mkt_req *r, const struct mkt_sql *q,
+    struct mkt_batch_item **items, size_t n)
+{
+	struct json_object	*all = json_object_new_array_ext((int)n);
+	const char		*params[1];
+	PGresult		*res;
+	size_t			 i;
+	int			 row, ord;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(all, json_object_get(
+		    ((struct gw_item *)items[i])->ask));
+	params[0] = json_object_to_json_string_ext(all,
+	    JSON_C_TO_STRING_PLAIN);
+	res = mkt_db_exec(r, q, params);
+	json_object_put(all);
+	if (res == NULL || (size_t)PQntuples(res) != n)
+		return false;
+	for (row = 0; row < (int)n; row++) {
+		struct gw_item *it;
+
+		ord = (int)mkt_db_int(res, row, "ord");
+		if (ord < 1 || ord > (int)n)
+			return false;
+		it = (struct gw_item *)items[ord - 1];
+		it->ran = true;
+		if (q == &q_reserve) {
+			copy_col(it->outcome, sizeof(it->outcome), res, row,
+			    "outcome");
+			it->granted = (long)mkt_db_int(res, row, "granted");
+			copy_col(it->payer, sizeof(it->payer), res, row, "org");
+		} else {
+			copy_col(it->amount, sizeof(it->amount), res, row,
+			    "cost");
+			it->released = mkt_db_bool(res, row, "released");
+		}
+	}
+	return true;
+}
+
+static void
+run_batch(struct mkt_req *r, const struct mkt_sql *q,
+    struct mkt_batch_item **items, size_t n)
+{
+	size_t	 i;
+
+	if (run_items(r, q, items, n) || n == 1)
+		return;
+	/* Nothing of a failed statement committed: each alone now. */
+	mkt_log_warn(r, "a batch of %zu calls failed; each is tried alone",
+	    n);
+	for (i = 0; i < n; i++)
+		if (!((struct gw_item *)items[i])->ran)
+			run_items(r, q, &items[i], 1);
+}
+
+static void
+run_reserve(struct mkt_req *r, struct mkt_batch_item **items, size_t n)
+{
+	run_batch(r, &q_reserve, items, n);
+}
+
+static void
+run_settle(struct mkt_req *r, struct mkt_batch_item **items, size_t n)
+{
+	run_batch(r, &q_settle, items, n);
+}
+
+static struct mkt_batch	 reserve_batch, settle_batch;
+static pthread_once_t	 batches_once = PTHREAD_ONCE_INIT;
+
+static void
+batches_init(void)
+{
+	mkt_batch_init(&reserve_batch, BATCH_MAX, run_reserve);
+	mkt_batch_init(&settle_batch, BATCH_MAX, run_settle);
+}
+
+/* Submits one call's item; true when its statement ran. */
+static bool
+submit(struct mkt_req *r, struct mkt_batch *b, struct gw_item *it)
+{
+	pthread_once(&batches_once, batches_init);
+	it->ran = false;
+	mkt_json_own(r, it->ask);
+	mkt_batch_submit(r, b, &it->item);
+	return it->ran;
+}
+
+static struct json_object *
+batch_figures(struct mkt_batch *b)
+{
+	struct json_object	*o = json_object_new_object();
+
+	pthread_mutex_lock(&b->lock);
+	json_object_object_add(o, "batches", json_object_new_int64(
+	    (int64_t)b->batches));
+	json_object_object_add(o, "calls", json_object_new_int64(
+	    (int64_t)b->items));
+	json_object_object_add(o, "largest", json_object_new_int64(
+	    (int64_t)b->largest));
+	pthread_mutex_unlock(&b->lock);
+	return o;
+}
+
+/* /health/consume: the core's checks, and the gateway's own figures
+ * (this process's batches since it started) and policies. */
+int
+gw_health(struct mkt_req *r)
+{
+	struct json_object	*v, *g, *a;
+	unsigned long		 hits, misses;
+	int			 status = mkt_health(r);
+
+	pthread_once(&batches_once, batches_init);
+	v = r->view;	/* mkt_health's */
+	g = json_object_new_object();
+	json_object_object_add(g, "ratelimit_when_memcached_down",
+	    json_object_new_string(strcmp(mkt_setting(r,
+	    "gateway_ratelimit_fail", "open"), "closed") == 0 ?
+	    "closed (calls refused)" : "open (calls let through)"));
+	a = json_object_new_object();
+	json_object_object_add(a, "ms", json_object_new_int64(
+	    mkt_setting_long(r, "gateway_accept_cache_ms", 1000, 0, 1000)));
+	accept_figures(&hits, &misses);
+	json_object_object_add(a, "hits", json_object_new_int64(
+	    (int64_t)hits));
+	json_object_object_add(a, "misses", json_object_new_int64(
+	    (int64_t)misses));
+	json_object_object_add(g, "accepted_again", a);
+	json_object_object_add(g, "reservations",
+	    batch_figures(&reserve_batch));
+	json_object_object_add(g, "settlements", batch_figures(&settle_batch));
+	json_object_object_add(v, "gateway", g);
+	return status;
+}
+
+static void
+jadd(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, v != NULL ? json_object_new_string(v) :
+	    NULL);
+}
+
+static void
+jaddn(struct json_object *o, const char *k, long long v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+/* Gives back calls reserved and not used (a lease, or a reservation
+ * whose call could not be recorded). */
+static void
+give_back(struct call *c, const char *id, long calls)
+{
+	const char	*params[2];
+
+	if (id[0] == '\0' || calls <= 0)
+		return;
+	params[0] = id;
+	params[1] = mkt_arena_printf(c->r->arena, "%ld", calls);
+	if (mkt_db_exec(c->r, &q_return, params) == NULL)
+		mkt_log_warn(c->r, "reservation %s not given back; "
+		    "gateway-sweep will", id);
+}
 
 static int
 reserve(struct call *c)
 {
-	struct mkt_req	*r = c->r;
-	const char	*params[6], *outcome;
-	PGresult	*res;
-	long		 ttl = call_timeout_ms(c) / 1000 + 60;
+	struct mkt_req		*r = c->r;
+	struct gw_item		 it;
+	struct lease_ask	 la;
+	struct lease_return	 back;
+	const char		*outcome;
 
-	mkt_random_hex(c->reservation, 16);
-	params[0] = c->reservation;
-	params[1] = c->sub_id;
-	params[2] = c->version_id;
-	params[3] = mkt_arena_printf(r->arena, "%ld", c->tokens_in_est);
-	params[4] = mkt_arena_printf(r->arena, "%ld", c->max_out);
-	params[5] = mkt_arena_printf(r->arena, "%ld", ttl);
-	if ((res = mkt_db_exec(r, &q_reserve, params)) == NULL)
-		return mkt_fail_db(r);
-	outcome = mkt_db_val(res, 0, "outcome");
-	if (strcmp(outcome, "ok") == 0) {
-		c->reserved_amount = mkt_db_val(res, 0, "amount");
-		c->reserved_tokens = mkt_db_val(res, 0, "tokens");
-		c->payer_org = mkt_db_val(res, 0, "org");
+	memset(&la, 0, sizeof(la));
+	la.sub = c->sub_id;
+	la.version = c->version_id;
+	la.tin = c->tokens_in_est;
+	la.tout = c->max_out;
+	if (lease_draw(&la, &back)) {
+		give_back(c, back.id, back.calls);
+		snprintf(c->reservation, sizeof(c->reservation), "%s", la.id);
+		c->payer_org = la.payer[0] != '\0' ?
+		    mkt_arena_strdup(r->arena, la.payer) : NULL;
 		return 0;
 	}
+	give_back(c, back.id, back.calls);
+	memset(&it, 0, sizeof(it));
+	mkt_random_hex(c->reservation, 16);
+	it.ask = json_object_new_object();
+	jadd(it.ask, "request", c->reservation);
+	jadd(it.ask, "subscription", c->sub_id);
+	jadd(it.ask, "version", c->version_id);
+	jaddn(it.ask, "tokens_in", la.tin);
+	jaddn(it.ask, "tokens_out", la.tout);
+	jaddn(it.ask, "ttl", call_timeout_ms(c) / 1000 + 60);
+	jaddn(it.ask, "calls", la.want);
+	if (!submit(r, &reserve_batch, &it)) {
+		lease_granted(&la, NULL, NULL, 0);
+		c->reservation[0] = '\0';
+		mkt_header(r, "Retry-After", "2");
+		return gw_fail(r, 503, "service-unavailable", mkt_tr(r, "the "
+		    "call could not be reserved against your plan right now; "
+		    "try again in a few seconds"));
+	}
+	outcome = it.outcome;
+	if (strcmp(outcome, "ok") == 0) {
+		lease_granted(&la, c->reservation, it.payer, it.granted);
+		c->payer_org = it.payer[0] != '\0' ?
+		    mkt_arena_strdup(r->arena, it.payer) : NULL;
+		return 0;
+	}
+	lease_granted(&la, NULL, NULL, 0);
 	c->reservation[0] = '\0';
 	if (strcmp(outcome, "requests") == 0 || strcmp(outcome, "tokens") == 0)
 		return gw_fail(r, 403, "quota-exceeded", strcmp(outcome,
@@ -696,30 +965,24 @@ reserve(struct call *c)
 	    "is no longer active"));
 }
 
-/* Gives the reservation back without counting anything (the call did
- * not reach the provider). */
+/* The call's reservation back, without counting anything (its usage
+ * could not be recorded). */
 static void
 release(struct call *c)
 {
-	const char	*params[1];
-
-	if (c->reservation[0] == '\0')
-		return;
-	params[0] = c->reservation;
-	mkt_db_exec(c->r, &q_release, params);
+	give_back(c, c->reservation, 1);
 	c->reservation[0] = '\0';
 }
 
-/* Writes the usage record; false when it could not be committed, and
- * then success must not be reported.  The counters follow. */
+/* Writes the usage record and counts the call; false when that could
+ * not be committed, and then success must not be reported. */
 static bool
 settle(struct call *c, const char *status, double ms)
 {
 	struct mkt_req	*r = c->r;
-	const char	*params[15], *cost;
-	bool		 estimated = !c->have_usage, released;
+	struct gw_item	 it;
+	bool		 estimated = !c->have_usage;
 	long		 tin = c->tokens_in, tout = c->tokens_out;
-	PGresult	*res;
 
 	if (estimated) {
 		tin = c->tokens_in_est;
@@ -728,46 +991,36 @@ settle(struct call *c, const char *status, double ms)
 	}
 	c->tokens_in = tin;
 	c->tokens_out = tout;
+	memset(&it, 0, sizeof(it));
+	it.ask = json_object_new_object();
 	/* The reservation's key is apart from the record's request id,
 	 * which the client may choose. */
-	params[0] = c->reservation;
-	params[1] = r->id;
-	params[2] = c->service_id;
-	params[3] = c->version_id;
-	params[4] = c->key.user_id;
-	params[5] = c->key.id;
-	params[6] = c->payer_org;
-	params[7] = c->sub_id;
-	params[8] = mkt_arena_printf(r->arena, "%ld", tin);
-	params[9] = mkt_arena_printf(r->arena, "%ld", tout);
-	params[10] = estimated ? "true" : "false";
-	params[11] = mkt_arena_printf(r->arena, "%.0f", ms);
-	params[12] = mkt_arena_printf(r->arena, "%.0f", c->ttfb_ms);
-	params[13] = status;
-	params[14] = c->max_latency_ms > 0 ? mkt_arena_printf(r->arena, "%ld",
-	    c->max_latency_ms) : NULL;
-	/* One statement: its own transaction, committed durably. */
-	if ((res = mkt_db_exec(r, &q_record, params)) == NULL) {
+	jadd(it.ask, "reservation", c->reservation);
+	jadd(it.ask, "request", r->id);
+	jadd(it.ask, "service", c->service_id);
+	jadd(it.ask, "version", c->version_id);
+	jadd(it.ask, "consumer", c->key.user_id);
+	jadd(it.ask, "key", c->key.id);
+	jadd(it.ask, "org", c->payer_org);
+	jadd(it.ask, "subscription", c->sub_id);
+	jaddn(it.ask, "tokens_in", tin);
+	jaddn(it.ask, "tokens_out", tout);
+	json_object_object_add(it.ask, "estimated",
+	    json_object_new_boolean(estimated));
+	jaddn(it.ask, "latency_ms", (long long)(ms + 0.5));
+	jaddn(it.ask, "ttfb_ms", (long long)(c->ttfb_ms + 0.5));
+	jadd(it.ask, "status", status);
+	if (c->max_latency_ms > 0)
+		jaddn(it.ask, "max_latency_ms", c->max_latency_ms);
+	if (!submit(r, &settle_batch, &it)) {
 		mkt_log_error(r, "usage of call to %s not recorded",
 		    c->service_slug);
 		return false;
 	}
 	c->reservation[0] = '\0';
-	cost = mkt_db_val(res, 0, "cost");
-	released = mkt_db_bool(res, 0, "released");
-	mkt_header(r, "X-Usage-Cost", "%s", cost);
-	params[0] = c->sub_id;
-	params[1] = c->payer_org;
-	params[2] = released ? c->reserved_amount : "0";
-	params[3] = released ? c->reserved_tokens : "0";
-	params[4] = released ? "1" : "0";
-	params[5] = "1";
-	params[6] = mkt_db_val(res, 0, "counted");
-	params[7] = cost;
-	if (mkt_db_exec(r, &q_count, params) == NULL)
-		mkt_log_error(r, "the counters of subscription %s missed a "
-		    "call", c->sub_id);
-	limits_count_tokens(r, c->sub_id, tin + tout);
+	mkt_header(r, "X-Usage-Cost", "%s", it.amount);
+	if (c->tpm > 0)
+		limits_count_tokens(r, c->sub_id, tin + tout);
 	return true;
 }
 

@@ -389,6 +389,8 @@ keys_revoke(struct mkt_req *r)
 		mkt_db_rollback(r);
 		return mkt_fail_db(r);
 	}
+	/* Other gateway processes follow within a second (accept.c). */
+	accept_forget_key(params[0]);
 	if (r->fmt == MKT_FMT_JSON) {
 		v = mkt_view(r, NULL);
 		json_object_object_add(v, "key", json_tokener_parse(
@@ -436,6 +438,7 @@ keys_rotate(struct mkt_req *r)
 	if (mkt_audit(r, "api_key.rotate", "api_key", old, details) != MKT_OK ||
 	    mkt_db_commit(r) != MKT_OK)
 		goto fail;
+	accept_forget_key(old);	/* it has an expiry now */
 	json_object_object_add(key, "replaces", json_tokener_parse(
 	    mkt_db_val(res, 0, "key")));
 	return show_secret(r, key, secret);

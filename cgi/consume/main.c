@@ -50,7 +50,7 @@ static const struct mkt_route routes[] = {
 	  NULL },
 	{ MKT_GET, "/usage", MKT_FMT_BOTH, MKT_ROLE_USER, usage_page,
 	  "consume/usage", "usage", usage_params },
-	{ MKT_GET, "/health/consume", MKT_FMT_JSON, MKT_ROLE_ANON, mkt_health,
+	{ MKT_GET, "/health/consume", MKT_FMT_JSON, MKT_ROLE_ANON, gw_health,
 	  NULL, NULL, NULL },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };

@@ -31,6 +31,10 @@ let key;		// an API key of theirs (secret)
 let client;		// the OpenAI SDK pointed at the marketplace
 
 const q = (s) => s.replace(/'/g, "''");
+// A gateway process remembers an acceptance (key, service, subscription,
+// policy) for at most a second (gateway_accept_cache_ms): changes made
+// elsewhere take effect within that bound.
+const pastAcceptBound = () => new Promise((r) => setTimeout(r, 1100));
 
 /** A service calling the mock (or url), with its provider credential
  *  taken from a demo service, and the given versions. */
@@ -144,12 +148,13 @@ describe('the gateway', { skip }, () => {
       assertProblem(await call('/v1/chat/completions', chat(SVC), `mkt_${'0'.repeat(48)}`), 401, 'invalid-api-key');
     });
 
-    it('a revoked key is refused on its next call', async () => {
+    it('a revoked key is refused within a second, whichever process accepted it before', async () => {
       const { key: k, secret } = await newKey({ name: 'to revoke' });
       assert.equal((await call('/v1/chat/completions', chat(SVC), secret)).status, 200);
       const rv = await api(`/keys/${k.id}/revoke`, {});
       assert.equal(rv.status, 200, rv.text);
       assert.equal(rv.json().key.state, 'revoked');
+      await pastAcceptBound();
       const p = assertProblem(await call('/v1/chat/completions', chat(SVC), secret), 401, 'invalid-api-key');
       assert.match(p.detail, /revoked/);
       assert.equal((await api(`/keys/${k.id}/revoke`, {})).status, 409);
@@ -182,6 +187,7 @@ describe('the gateway', { skip }, () => {
       assert.equal((await call('/v1/chat/completions', chat(SVC), secret)).status, 200, 'old key within the overlap');
       assert.equal((await call('/v1/chat/completions', chat(SVC), fresh.secret)).status, 200);
       sql(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = '${k.id}'`);
+      await pastAcceptBound();
       assertProblem(await call('/v1/chat/completions', chat(SVC), secret), 401, 'invalid-api-key');
     });
 
@@ -413,6 +419,47 @@ describe('the gateway', { skip }, () => {
     });
   });
 
+  describe('leases and group commit', () => {
+    it('calls that come fast share a lease; each still has its own usage record, and what a lease did not use goes back', async () => {
+      const svc = `gw-lease-${tag}`;
+      makeService(svc, { versions: [['1.0.0', 'active']], plans: [{ slug: 'roomy', budget: '1000.000000' }] });
+      const sub = await subscribe(svc, 'roomy');
+      const gateway = async () => (await get('/health/consume')).json().gateway;
+      const before = await gateway();
+      const N = 40;
+      for (let i = 0; i < N; i++) {
+        assert.equal((await call('/v1/chat/completions', chat(svc, 'Hi', { max_tokens: 100 }))).status, 200);
+      }
+      const after = await gateway();
+      const reserved = after.reservations.calls - before.reservations.calls;
+      const settled = after.settlements.calls - before.settlements.calls;
+      assert.ok(settled >= N, `${settled} settlements for ${N} calls`);
+      assert.ok(reserved <= N / 2, `${reserved} reservations for ${N} calls: leases should have served most`);
+      assert.ok(after.accepted_again.hits > before.accepted_again.hits, 'the key and model were accepted again from memory');
+      assert.equal(Number(sql(`SELECT count(*) FROM usage_records WHERE subscription_id = '${sub.id}' AND status = 'success'`)), N);
+      // What the subscription holds is what its live reservations hold,
+      // and what it spent is what its usage records cost.
+      const check = () => {
+        const [res, reqs, spent] = sql(`SELECT reserved || '|' || reserved_requests || '|' || spent FROM subscriptions WHERE id = '${sub.id}'`).split('|').map(Number);
+        const [amount, calls] = sql(`SELECT coalesce(sum(amount), 0) || '|' || coalesce(sum(calls), 0) FROM gateway_reservations WHERE subscription_id = '${sub.id}'`).split('|').map(Number);
+        assert.equal(res, amount);
+        assert.equal(reqs, calls);
+        assert.equal(spent, Number(sql(`SELECT sum(cost) FROM usage_records WHERE subscription_id = '${sub.id}'`)));
+        assert.ok(spent + res <= 1000);
+      };
+      check();
+      const leases = sql(`SELECT request_id FROM gateway_reservations WHERE subscription_id = '${sub.id}'`).split('\n').filter(Boolean);
+      // A lease is drawn on for a second at most; the next call gives
+      // back what it did not use.
+      await pastAcceptBound();
+      assert.equal((await call('/v1/chat/completions', chat(svc, 'Hi', { max_tokens: 100 }))).status, 200);
+      for (const id of leases) {
+        assert.equal(sql(`SELECT count(*) FROM gateway_reservations WHERE request_id = '${id}'`), '0', `lease ${id} given back`);
+      }
+      check();
+    });
+  });
+
   describe('the organisation', () => {
     it('its monthly budget stops its members\' calls; its data residency keeps them where they must stay', async () => {
       const admin = await signIn('admin@example.com');
@@ -427,12 +474,14 @@ describe('the gateway', { skip }, () => {
         }
         assert.equal(sql(`SELECT monthly_budget FROM organizations WHERE slug = '${ORG}'`), '0.000001', 'refused changes change nothing');
         assert.equal((await set({ monthly_budget: '', residency_required: 'DE' })).status, 204);
+        await pastAcceptBound();
         const r = assertProblem(await call('/v1/chat/completions', chat(SVC)), 403, 'forbidden');
         assert.match(r.detail, /DE/);
         assert.ok(Number(sql("SELECT count(*) FROM audit_log WHERE action = 'organization.budget'")) >= 2);
       } finally {
         assert.equal((await set({ monthly_budget: '', residency_required: '' })).status, 204);
       }
+      // Refusals are never remembered: lifted, the call goes at once.
       assert.equal((await call('/v1/chat/completions', chat(SVC))).status, 200);
     });
   });
