@@ -13,6 +13,11 @@
  * arrived during the previous batch: one round trip, one transaction and
  * one WAL flush for all of them, the way PostgreSQL groups the commits
  * of its own backends.
+ *
+ * Each submitter waits on its own condition variable: the leader wakes
+ * exactly the submitters of its batch, and the first of those still
+ * queued to lead the next one (a broadcast would wake every waiting
+ * thread after every batch, to find most of them with nothing to do).
  */
 #include <stdlib.h>
 
@@ -23,7 +28,6 @@ mkt_batch_init(struct mkt_batch *b, size_t max,
     void (*run)(struct mkt_req *, struct mkt_batch_item **, size_t))
 {
 	pthread_mutex_init(&b->lock, NULL);
-	pthread_cond_init(&b->done, NULL);
 	b->head = NULL;
 	b->tail = &b->head;
 	b->busy = false;
@@ -52,17 +56,20 @@ mkt_batch_submit(struct mkt_req *r, struct mkt_batch *b,
     struct mkt_batch_item *it)
 {
 	struct mkt_batch_item	**items;
+	pthread_cond_t		  wake;
 	size_t			  n, i;
 
 	items = mkt_arena_alloc(r->arena, b->max * sizeof(*items));
+	pthread_cond_init(&wake, NULL);
 	it->next = NULL;
 	it->done = false;
+	it->wake = &wake;
 	pthread_mutex_lock(&b->lock);
 	*b->tail = it;
 	b->tail = &it->next;
 	while (!it->done) {
 		if (b->busy) {
-			pthread_cond_wait(&b->done, &b->lock);
+			pthread_cond_wait(&wake, &b->lock);
 			continue;
 		}
 		/* Nobody at work: this thread leads the next batch (which
@@ -77,10 +84,15 @@ mkt_batch_submit(struct mkt_req *r, struct mkt_batch *b,
 		pthread_mutex_unlock(&b->lock);
 		b->run(r, items, n);
 		pthread_mutex_lock(&b->lock);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			items[i]->done = true;
+			if (items[i] != it)
+				pthread_cond_signal(items[i]->wake);
+		}
 		b->busy = false;
-		pthread_cond_broadcast(&b->done);
+		if (b->head != NULL)
+			pthread_cond_signal(b->head->wake);
 	}
 	pthread_mutex_unlock(&b->lock);
+	pthread_cond_destroy(&wake);
 }

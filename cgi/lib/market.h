@@ -378,10 +378,10 @@ PGresult *mkt_db_lock_row(struct mkt_req *, const struct mkt_sql *,
 struct mkt_batch_item {
 	struct mkt_batch_item	*next;
 	bool			 done;
+	pthread_cond_t		*wake;	/* its submitter's, while it waits */
 };
 struct mkt_batch {
 	pthread_mutex_t		 lock;
-	pthread_cond_t		 done;
 	struct mkt_batch_item	*head, **tail;
 	bool			 busy;		/* a leader is at work */
 	size_t			 max;		/* items per batch */
