@@ -34,25 +34,11 @@ static struct slot	 slots[SLOTS];
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long	 hits, misses;
 
-static long long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static size_t
 slot_of(const char *hash, const char *model)
 {
-	uint64_t	 h = 14695981039346656037ULL;	/* FNV-1a */
-
-	for (; *hash != '\0'; hash++)
-		h = (h ^ (unsigned char)*hash) * 1099511628211ULL;
-	for (; *model != '\0'; model++)
-		h = (h ^ (unsigned char)*model) * 1099511628211ULL;
-	return (size_t)(h % SLOTS);
+	return (size_t)(mkt_fnv1a(mkt_fnv1a(MKT_FNV1A_BASIS, hash), model) %
+	    SLOTS);
 }
 
 /* The addresses of a target's strings, in f; their number. */
@@ -101,7 +87,7 @@ accept_get(struct mkt_req *r, const char *hash, const char *model,
 	size_t		  i, n;
 
 	pthread_mutex_lock(&lock);
-	if (s->model != NULL && s->until_ms > now_ms() &&
+	if (s->model != NULL && s->until_ms > mkt_monotonic_ms() &&
 	    strcmp(s->hash, hash) == 0 && strcmp(s->model, model) == 0) {
 		if (s->t.key_expires > 0 && s->t.key_expires <= time(NULL)) {
 			empty(s);
@@ -145,7 +131,7 @@ accept_put(struct mkt_req *r, const char *hash, const char *model,
 	for (i = 0; i < n; i++)
 		if (*f[i] != NULL)
 			*f[i] = mkt_xstrdup(*f[i]);
-	s->until_ms = now_ms() + ttl;
+	s->until_ms = mkt_monotonic_ms() + ttl;
 	pthread_mutex_unlock(&lock);
 }
 

@@ -41,25 +41,11 @@ struct lease {
 static struct lease	 leases[LEASES];
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
 
-static long long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static struct lease *
 slot(const char *sub, const char *version)
 {
-	uint64_t	 h = 14695981039346656037ULL;	/* FNV-1a */
-
-	for (; *sub != '\0'; sub++)
-		h = (h ^ (unsigned char)*sub) * 1099511628211ULL;
-	for (; *version != '\0'; version++)
-		h = (h ^ (unsigned char)*version) * 1099511628211ULL;
-	return &leases[h % LEASES];
+	return &leases[mkt_fnv1a(mkt_fnv1a(MKT_FNV1A_BASIS, sub), version) %
+	    LEASES];
 }
 
 /* Hands what l holds undrawn to ret (for gateway_return), and forgets
@@ -98,7 +84,7 @@ lease_draw(struct lease_ask *a, struct lease_return *ret)
 		l->want = 1;
 		l->asking = false;
 	}
-	age = now_ms() - l->granted_ms;
+	age = mkt_monotonic_ms() - l->granted_ms;
 	if (l->id[0] != '\0' && age > LEASE_AGE_MS) {
 		/* Too old to draw on: what is left goes back, and the next
 		 * lease is smaller. */
@@ -157,7 +143,7 @@ lease_granted(const struct lease_ask *a, const char *id, const char *payer,
 			l->undrawn = granted > 1 ? granted - 1 : 0;
 			l->tin = a->tin;
 			l->tout = a->tout;
-			l->granted_ms = now_ms();
+			l->granted_ms = mkt_monotonic_ms();
 		}
 	}
 	pthread_mutex_unlock(&lock);

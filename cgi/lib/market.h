@@ -661,5 +661,11 @@ int	 mkt_health(struct mkt_req *);
  * with "/v1" (app.c). */
 const char *mkt_gateway_url(struct mkt_req *);
 double	 mkt_elapsed_ms(const struct timespec *);
+/* Milliseconds of the monotonic clock (for deadlines in memory). */
+long long mkt_monotonic_ms(void);
+/* FNV-1a over s, continuing from h (MKT_FNV1A_BASIS to start): the
+ * slot of a string in a small in-memory table, never for security. */
+#define MKT_FNV1A_BASIS	14695981039346656037ULL
+uint64_t mkt_fnv1a(uint64_t h, const char *s);
 
 #endif /* MARKET_H */

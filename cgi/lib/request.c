@@ -631,6 +631,23 @@ mkt_handle(struct mkt_worker *w, const struct mkt_io *io, void *ioctx,
 	w->served++;
 }
 
+long long
+mkt_monotonic_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint64_t
+mkt_fnv1a(uint64_t h, const char *s)
+{
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 double
 mkt_elapsed_ms(const struct timespec *t0)
 {

@@ -1,6 +1,7 @@
 /* t-text.c: UTF-8 checks, escaping, decoding and identifiers (text.c) */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <CUnit/CUnit.h>
 
@@ -595,6 +596,32 @@ test_const_eq(void)
 	CU_ASSERT_TRUE(mkt_const_eq("a", "b", 0));
 }
 
+/* The published FNV-1a 64-bit vectors, and the continuation that the
+ * in-memory tables use for two strings. */
+static void
+test_fnv1a_known_values(void)
+{
+	CU_ASSERT_EQUAL(mkt_fnv1a(MKT_FNV1A_BASIS, ""), MKT_FNV1A_BASIS);
+	CU_ASSERT_EQUAL(mkt_fnv1a(MKT_FNV1A_BASIS, "a"),
+	    0xaf63dc4c8601ec8cULL);
+	CU_ASSERT_EQUAL(mkt_fnv1a(MKT_FNV1A_BASIS, "foobar"),
+	    0x85944171f73967e8ULL);
+	CU_ASSERT_EQUAL(mkt_fnv1a(mkt_fnv1a(MKT_FNV1A_BASIS, "foo"), "bar"),
+	    mkt_fnv1a(MKT_FNV1A_BASIS, "foobar"));
+}
+
+static void
+test_monotonic_ms_moves_forward(void)
+{
+	long long	 a = mkt_monotonic_ms(), b;
+	struct timespec	 ts = { 0, 20 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	b = mkt_monotonic_ms();
+	CU_ASSERT(a > 0);
+	CU_ASSERT(b - a >= 20 && b - a < 5000);
+}
+
 void
 add_text_suite(void)
 {
@@ -602,6 +629,8 @@ add_text_suite(void)
 
 	if ((s = CU_add_suite("text", NULL, NULL)) == NULL)
 		return;
+	CU_ADD_TEST(s, test_fnv1a_known_values);
+	CU_ADD_TEST(s, test_monotonic_ms_moves_forward);
 	CU_ADD_TEST(s, test_utf8_valid_accepts_well_formed);
 	CU_ADD_TEST(s, test_utf8_valid_rejects_malformed);
 	CU_ADD_TEST(s, test_utf8_valid_rejects_sequence_cut_by_length);
