@@ -60,6 +60,10 @@ mkt_batch_submit(struct mkt_req *r, struct mkt_batch *b,
 	size_t			  n, i;
 
 	items = mkt_arena_alloc(r->arena, b->max * sizeof(*items));
+	/* A waiting thread must hold no pooled connection: the leader may
+	 * need one, and with every connection held by threads waiting for
+	 * it, nobody would ever run the batch. */
+	mkt_db_release(r);
 	pthread_cond_init(&wake, NULL);
 	it->next = NULL;
 	it->done = false;

@@ -95,7 +95,8 @@ release(struct mkt_worker *w)
 void
 mkt_db_release(struct mkt_req *r)
 {
-	release(r->worker);
+	if (r->worker != NULL)
+		release(r->worker);
 }
 
 /* Connects or, after a server restart, reconnects.  Keeps the request

@@ -371,7 +371,10 @@ PGresult *mkt_db_lock_row(struct mkt_req *, const struct mkt_sql *,
  *
  * Threads queue items of one kind; one of them (the leader) runs all
  * the items queued so far through run() on its own request (its
- * connection), and each submitter returns once its item has run.  run()
+ * connection), and each submitter returns once its item has run.
+ * Submitting gives the request's pooled connection back first (outside
+ * a transaction; mkt_db_release): a submitter may not wait in a batch
+ * inside a transaction of its own.  run()
  * writes each item's result into the item (the structure that embeds
  * it); it must mark nothing done itself.
  */

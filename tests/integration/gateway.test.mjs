@@ -420,6 +420,30 @@ describe('the gateway', { skip }, () => {
   });
 
   describe('leases and group commit', () => {
+    it('first calls and known calls at once all get an answer: no thread waits for a batch while holding a database connection', async () => {
+      // More calls than database connections (db_pool_size, 16): first
+      // calls of new keys (each looks its key up, then joins a batch)
+      // together with calls of a key already accepted (which need no
+      // lookup).  A small budget keeps every call reserving alone.
+      const svc = `gw-burst-${tag}`;
+      makeService(svc, { versions: [['1.0.0', 'active']], plans: [{ slug: 'small', budget: '0.040000' }] });
+      await subscribe(svc, 'small');
+      const keys = [];
+      for (let i = 0; i < 48; i++) keys.push((await newKey({ name: `burst ${i}` })).secret);
+      const warm = (await newKey({ name: 'burst warm' })).secret;
+      const body = chat(svc, 'Hi', { max_tokens: 1000 });
+      assert.equal((await call('/v1/chat/completions', body, warm)).status, 200);
+      let timer;
+      const stuck = new Promise((resolve) => { timer = setTimeout(() => resolve('stuck'), 30000); });
+      const rs = await Promise.race([Promise.all([...keys, ...keys.map(() => warm)].map((k) =>
+        call('/v1/chat/completions', body, k))), stuck]);
+      clearTimeout(timer);
+      assert.notEqual(rs, 'stuck', 'the calls did not all answer within 30 s');
+      const statuses = new Set(rs.map((r) => r.status));
+      assert.ok([...statuses].every((st) => st === 200 || st === 402), [...statuses].join(','));
+      assert.ok(statuses.has(200) && statuses.has(402), 'some calls fit the budget, the rest were refused');
+    });
+
     it('calls that come fast share a lease; each still has its own usage record, and what a lease did not use goes back', async () => {
       const svc = `gw-lease-${tag}`;
       makeService(svc, { versions: [['1.0.0', 'active']], plans: [{ slug: 'roomy', budget: '1000.000000' }] });
