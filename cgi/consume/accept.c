@@ -56,7 +56,6 @@ strings(struct gw_target *t, char **f[STRINGS])
 	f[n++] = &t->upstream_model;
 	f[n++] = &t->secret;
 	f[n++] = &t->sub_id;
-	f[n++] = &t->sub_org;
 	f[n++] = &t->version_id;
 	f[n++] = &t->version;
 	f[n++] = &t->sunset;

@@ -41,7 +41,7 @@ int	 gw_health(struct mkt_req *);
 struct gw_target {
 	char		*key_id, *key_user, *key_org;	/* key_org: NULL, none */
 	char		*service_id, *slug, *url, *upstream_model, *secret;
-	char		*sub_id, *sub_org;
+	char		*sub_id;
 	char		*version_id, *version, *sunset;
 	long long	 key_expires;	/* epoch seconds, 0: never */
 	long		 key_rpm, rpm, tpm;	/* 0: no limit */

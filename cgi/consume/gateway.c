@@ -62,12 +62,7 @@ struct key {
 struct call {
 	struct mkt_req		*r;
 	enum kind		 kind;
-	struct key		 key;
-	const char		*service_id, *service_slug, *version_id,
-				*version, *url, *upstream_model, *secret,
-				*sub_id, *sub_org;
-	long			 max_latency_ms;
-	long			 rpm, tpm;
+	struct gw_target	 t;		/* what is called, by whom */
 	struct gw_limits	 limits;
 	char			 reservation[40];
 	const char		*payer_org;
@@ -229,7 +224,7 @@ static const struct mkt_sql q_target = { "gw_target", 2,
 	"  s.endpoint_secret,"
 	"  CASE WHEN s.sla->>'max_latency_ms' ~ '^[0-9]{1,9}$'"
 	"    THEN (s.sla->>'max_latency_ms')::int END AS max_latency_ms,"
-	"  x.id AS sub_id, x.status AS sub_status, x.organization_id AS sub_org,"
+	"  x.id AS sub_id, x.status AS sub_status,"
 	"  coalesce(pl.requests_per_minute, 0) AS rpm,"
 	"  coalesce(pl.tokens_per_minute, 0) AS tpm,"
 	"  (SELECT json_agg(json_build_object('id', v.id, 'version', v.version,"
@@ -329,33 +324,17 @@ jlong(struct json_object *o, const char *k)
 	return (long)json_object_get_int64(v);
 }
 
-/* The call takes its target: the fields, and the headers that say what
- * is called. */
+/* The call takes its target, and the headers that say what is called. */
 static void
 apply_target(struct call *c, const struct gw_target *t)
 {
 	struct mkt_req	*r = c->r;
 
-	c->key.id = t->key_id;
-	c->key.user_id = t->key_user;
-	c->key.org_id = t->key_org;
-	c->key.rpm = t->key_rpm;
-	c->service_id = t->service_id;
-	c->service_slug = t->slug;
-	c->url = t->url;
-	c->upstream_model = t->upstream_model;
-	c->secret = t->secret;
-	c->max_latency_ms = t->max_latency_ms;
-	c->sub_id = t->sub_id;
-	c->sub_org = t->sub_org;
-	c->rpm = t->rpm;
-	c->tpm = t->tpm;
-	c->version_id = t->version_id;
-	c->version = t->version;
+	c->t = *t;
 	if (c->max_out == 0)
 		c->max_out = t->max_output_tokens;
-	mkt_header(r, "X-Marketplace-Service", "%s", c->service_slug);
-	mkt_header(r, "X-Marketplace-Version", "%s", c->version);
+	mkt_header(r, "X-Marketplace-Service", "%s", t->slug);
+	mkt_header(r, "X-Marketplace-Version", "%s", t->version);
 	if (t->deprecated) {
 		/* RFC 9745 and RFC 8594. */
 		if (t->deprecated_at > 0)
@@ -375,12 +354,13 @@ target_from_row(struct call *c, PGresult *res, const char *hash,
 {
 	struct mkt_req		*r = c->r;
 	struct json_object	*versions, *v;
+	struct key		 k;
 	const char		*sealed, *vs;
 	char			*plain;
 	size_t			 plen;
 	int			 st;
 
-	if ((st = key_check(r, res, hash, &c->key)) != 0)
+	if ((st = key_check(r, res, hash, &k)) != 0)
 		return st;
 	if (!mkt_db_bool(res, 0, "visible"))
 		return gw_fail(r, 404, "model-not-found", mkt_arena_printf(
@@ -418,10 +398,10 @@ target_from_row(struct call *c, PGresult *res, const char *hash,
 		    mkt_arena_printf(r->arena, mkt_tr(r, "\"%s\" has no "
 		    "version that can be called"), slug));
 	memset(t, 0, sizeof(*t));
-	t->key_id = (char *)c->key.id;
-	t->key_user = (char *)c->key.user_id;
-	t->key_org = (char *)c->key.org_id;
-	t->key_rpm = c->key.rpm;
+	t->key_id = (char *)k.id;
+	t->key_user = (char *)k.user_id;
+	t->key_org = (char *)k.org_id;
+	t->key_rpm = k.rpm;
 	t->key_expires = (long long)mkt_db_int(res, 0, "key_expires");
 	t->service_id = (char *)mkt_db_val(res, 0, "id");
 	t->slug = (char *)mkt_db_val(res, 0, "slug");
@@ -429,7 +409,6 @@ target_from_row(struct call *c, PGresult *res, const char *hash,
 	t->upstream_model = (char *)mkt_db_val(res, 0, "upstream_model");
 	t->max_latency_ms = (long)mkt_db_int(res, 0, "max_latency_ms");
 	t->sub_id = (char *)mkt_db_val(res, 0, "sub_id");
-	t->sub_org = (char *)mkt_db_val(res, 0, "sub_org");
 	t->rpm = (long)mkt_db_int(res, 0, "rpm");
 	t->tpm = (long)mkt_db_int(res, 0, "tpm");
 	t->version_id = mkt_arena_strdup(r->arena, jstr(v, "id"));
@@ -603,7 +582,7 @@ upstream_body(struct call *c, size_t *len)
 	const char		*s;
 
 	json_object_object_add(b, "model", json_object_new_string(
-	    c->upstream_model != NULL ? c->upstream_model : c->service_slug));
+	    c->t.upstream_model != NULL ? c->t.upstream_model : c->t.slug));
 	if (c->stream) {
 		opts = json_object_new_object();
 		json_object_object_add(opts, "include_usage",
@@ -653,12 +632,12 @@ upstream_headers(struct call *c)
 	h[n++] = "Content-Type: application/json";
 	h[n++] = c->stream ? "Accept: text/event-stream" :
 	    "Accept: application/json";
-	if (c->secret != NULL)
+	if (c->t.secret != NULL)
 		h[n++] = mkt_arena_printf(r->arena, "Authorization: Bearer %s",
-		    c->secret);
+		    c->t.secret);
 	h[n++] = mkt_arena_printf(r->arena, "X-Request-ID: %s", r->id);
 	h[n++] = mkt_arena_printf(r->arena, "X-Consumer-ID: %s",
-	    c->key.user_id);
+	    c->t.key_user);
 	h[n++] = traceparent(r);
 	h[n] = NULL;
 	return h;
@@ -676,7 +655,7 @@ call_timeout_ms(struct call *c)
 	if (c->stream)
 		return mkt_setting_long(c->r, "gateway_stream_timeout_ms",
 		    600000, 1000, 86400000);
-	t = c->max_latency_ms > 0 ? c->max_latency_ms * factor : max;
+	t = c->t.max_latency_ms > 0 ? c->t.max_latency_ms * factor : max;
 	return t < 1000 ? 1000 : t > max ? max : t;
 }
 
@@ -686,7 +665,7 @@ call_timeout_ms(struct call *c)
  * Both go through group commit (batch.c): the calls that need one at
  * the same moment share one statement and one transaction.
  *
- * Reservations commit asynchronously (gateway_reserve says why: they
+ * Reservations commit asynchronously (gateway_reserve_batch says why: they
  * hold the hot rows of a subscription and an organisation, and losing
  * one in a crash is harmless).  Settlements commit durably, the usage
  * records and the month's counters together, before success is
@@ -906,8 +885,8 @@ reserve(struct call *c)
 	const char		*outcome;
 
 	memset(&la, 0, sizeof(la));
-	la.sub = c->sub_id;
-	la.version = c->version_id;
+	la.sub = c->t.sub_id;
+	la.version = c->t.version_id;
 	la.tin = c->tokens_in_est;
 	la.tout = c->max_out;
 	if (lease_draw(&la, &back)) {
@@ -922,8 +901,8 @@ reserve(struct call *c)
 	mkt_random_hex(c->reservation, 16);
 	it.ask = json_object_new_object();
 	jadd(it.ask, "request", c->reservation);
-	jadd(it.ask, "subscription", c->sub_id);
-	jadd(it.ask, "version", c->version_id);
+	jadd(it.ask, "subscription", c->t.sub_id);
+	jadd(it.ask, "version", c->t.version_id);
 	jaddn(it.ask, "tokens_in", la.tin);
 	jaddn(it.ask, "tokens_out", la.tout);
 	jaddn(it.ask, "ttl", call_timeout_ms(c) / 1000 + 60);
@@ -997,12 +976,12 @@ settle(struct call *c, const char *status, double ms)
 	 * which the client may choose. */
 	jadd(it.ask, "reservation", c->reservation);
 	jadd(it.ask, "request", r->id);
-	jadd(it.ask, "service", c->service_id);
-	jadd(it.ask, "version", c->version_id);
-	jadd(it.ask, "consumer", c->key.user_id);
-	jadd(it.ask, "key", c->key.id);
+	jadd(it.ask, "service", c->t.service_id);
+	jadd(it.ask, "version", c->t.version_id);
+	jadd(it.ask, "consumer", c->t.key_user);
+	jadd(it.ask, "key", c->t.key_id);
 	jadd(it.ask, "org", c->payer_org);
-	jadd(it.ask, "subscription", c->sub_id);
+	jadd(it.ask, "subscription", c->t.sub_id);
 	jaddn(it.ask, "tokens_in", tin);
 	jaddn(it.ask, "tokens_out", tout);
 	json_object_object_add(it.ask, "estimated",
@@ -1010,17 +989,17 @@ settle(struct call *c, const char *status, double ms)
 	jaddn(it.ask, "latency_ms", (long long)(ms + 0.5));
 	jaddn(it.ask, "ttfb_ms", (long long)(c->ttfb_ms + 0.5));
 	jadd(it.ask, "status", status);
-	if (c->max_latency_ms > 0)
-		jaddn(it.ask, "max_latency_ms", c->max_latency_ms);
+	if (c->t.max_latency_ms > 0)
+		jaddn(it.ask, "max_latency_ms", c->t.max_latency_ms);
 	if (!submit(r, &settle_batch, &it)) {
 		mkt_log_error(r, "usage of call to %s not recorded",
-		    c->service_slug);
+		    c->t.slug);
 		return false;
 	}
 	c->reservation[0] = '\0';
 	mkt_header(r, "X-Usage-Cost", "%s", it.amount);
-	if (c->tpm > 0)
-		limits_count_tokens(r, c->sub_id, tin + tout);
+	if (c->t.tpm > 0)
+		limits_count_tokens(r, c->t.sub_id, tin + tout);
 	return true;
 }
 
@@ -1087,11 +1066,11 @@ provider_failed(struct call *c, const struct mkt_http_resp *h,
 	if (h->timed_out)
 		return gw_fail(r, 504, "provider-timeout", mkt_arena_printf(
 		    r->arena, mkt_tr(r, "\"%s\" did not answer within %ld ms"),
-		    c->service_slug, call_timeout_ms(c)));
+		    c->t.slug, call_timeout_ms(c)));
 	if (h->status == 0)
 		return gw_fail(r, 502, "provider-error", mkt_arena_printf(
 		    r->arena, mkt_tr(r, "\"%s\" could not be reached"),
-		    c->service_slug));
+		    c->t.slug));
 	/* A request the provider found wrong is the consumer's to fix:
 	 * pass its message on (only the message). */
 	if (h->status == 400 || h->status == 404 || h->status == 413 ||
@@ -1103,12 +1082,12 @@ provider_failed(struct call *c, const struct mkt_http_resp *h,
 			msg = jstr(e, "message");
 		return gw_fail(r, 400, "bad-request", mkt_arena_printf(r->arena,
 		    mkt_tr(r, "\"%s\" refused the request: %.300s"),
-		    c->service_slug, msg != NULL && mkt_text_clean(msg,
+		    c->t.slug, msg != NULL && mkt_text_clean(msg,
 		    strlen(msg)) ? msg : mkt_tr(r, "no reason given")));
 	}
 	return gw_fail(r, 502, "provider-error", mkt_arena_printf(r->arena,
 	    mkt_tr(r, "\"%s\" answered with an error (HTTP %ld)"),
-	    c->service_slug, h->status));
+	    c->t.slug, h->status));
 }
 
 static const char *
@@ -1136,7 +1115,7 @@ forward_plain(struct call *c, const char *url, const char *const *hdr,
 		if (attempt >= RETRIES || !retryable(&h))
 			break;
 		mkt_log_warn(r, "provider of %s: %s; retrying",
-		    c->service_slug, h.status ? "HTTP error" : h.error);
+		    c->t.slug, h.status ? "HTTP error" : h.error);
 		backoff(attempt);
 	}
 	c->ttfb_ms = h.ttfb_ms;
@@ -1155,7 +1134,7 @@ forward_plain(struct call *c, const char *url, const char *const *hdr,
 		settle(c, "provider_error", mkt_elapsed_ms(&r->t0));
 		return gw_fail(r, 502, "provider-error", mkt_arena_printf(
 		    r->arena, mkt_tr(r, "\"%s\" answered with something that "
-		    "is not JSON"), c->service_slug));
+		    "is not JSON"), c->t.slug));
 	}
 	read_usage(c, o);
 	if (!settle(c, "success", mkt_elapsed_ms(&r->t0)))
@@ -1341,7 +1320,7 @@ forward_stream(struct call *c, const char *url, const char *const *hdr,
 	} else if (!rl.client_gone && !rl.upstream_error) {
 		stream_error(c, "provider-error", mkt_arena_printf(r->arena,
 		    mkt_tr(r, "the stream from \"%s\" ended before it was "
-		    "complete"), c->service_slug));
+		    "complete"), c->t.slug));
 	}
 	status = 200;
 out:
@@ -1441,7 +1420,7 @@ gw_call(struct mkt_req *r, enum kind kind)
 	if (c.max_out <= 0)
 		c.max_out = kind == K_EMBEDDINGS ? 0 : mkt_setting_long(r,
 		    "gateway_default_max_tokens", 4096, 1, 10000000);
-	if ((st = limits_admit(r, c.key.id, c.key.rpm, c.sub_id, c.rpm, c.tpm,
+	if ((st = limits_admit(r, c.t.key_id, c.t.key_rpm, c.t.sub_id, c.t.rpm, c.t.tpm,
 	    &c.limits)) != 0)
 		return st;
 	if ((st = reserve(&c)) != 0)
@@ -1452,10 +1431,10 @@ gw_call(struct mkt_req *r, enum kind kind)
 	if (kind == K_PASS) {
 		body = r->body;
 		len = r->body_len;
-		url = mkt_arena_printf(r->arena, "%s%s", c.url, c.pass_path);
+		url = mkt_arena_printf(r->arena, "%s%s", c.t.url, c.pass_path);
 	} else {
 		body = upstream_body(&c, &len);
-		url = mkt_arena_printf(r->arena, "%s%s", c.url,
+		url = mkt_arena_printf(r->arena, "%s%s", c.t.url,
 		    kind_path[kind]);
 	}
 	if (c.stream)

@@ -644,11 +644,6 @@ done:
 }
 
 /*
- * Imports every listable model of the file in one transaction: either the
- * whole catalog lands or none of it.  Idempotent: a second run updates
- * the same rows (slugs are stable).
- */
-/*
  * The demo catalog's endpoints are placeholders (*.provider.example).
  * With demo_provider_url set (./marketplace up sets it to the mock
  * provider it starts), every imported service calls that OpenAI-
@@ -686,6 +681,11 @@ demo_provider(struct ctl *c, struct mkt_arena *a)
 	return true;
 }
 
+/*
+ * Imports every listable model of the file in one transaction: either the
+ * whole catalog lands or none of it.  Idempotent: a second run updates
+ * the same rows (slugs are stable).
+ */
 int
 ctl_import(struct ctl *c, int argc, char **argv)
 {

@@ -123,8 +123,6 @@ ensure_conn(struct mkt_req *r)
 		 * sees the values; a generic plan scans everything. */
 		/* No parallel workers: starting them costs more than the
 		 * short statements of a web request gain from them. */
-		/* The gateway's statements have no optional filters, and
-		 * run thousands of times a second: planned once. */
 		/* The gateway's statements (consume) are planned once:
 		 * they run thousands of times a second and have no
 		 * optional filter. */

@@ -33,7 +33,7 @@ ALTER TABLE gateway_reservations
     ALTER COLUMN unit_tokens SET NOT NULL;
 
 -- Locks the subscriptions, the organisations that pay for them and
--- p_orgs, in the one order.  A single call's functions (gateway_reserve,
+-- p_orgs, in the one order.  A single call's functions (gateway_return,
 -- gateway_release) take one subscription and then its organisation,
 -- which is the same order.
 CREATE FUNCTION gateway_lock(p_subscriptions uuid[],
@@ -56,14 +56,16 @@ $$;
 -- Reserves for several calls, in their order: each call's worst case
 -- (its prompt estimate and all it may generate, at the version's prices)
 -- against its plan's monthly quotas and budget and its organisation's
--- budget, as gateway_reserve does for one, with the calls before it in
--- the batch counted.  A call refused leaves the others untouched.  A call
+-- budget, with the calls before it in the batch counted.  A call refused leaves the others untouched.  A call
 -- may ask for a lease ("calls" > 1): it gets as many units as it asked,
 -- at most a sixteenth of what is left of any limit, at least one.
 -- Each subscription and organisation row is written once per batch,
 -- however many calls it pays for: a hot row written once per call grows
 -- a chain of row versions that every later call has to walk.  Commits
--- asynchronously (gateway_reserve says why).
+-- asynchronously: the transaction holds hot rows and must not wait for
+-- a WAL flush while others queue behind it; losing it in a crash loses
+-- the reservation with its counter, which is harmless (the call dies
+-- with the server).
 -- p_calls: [{"request", "subscription", "version", "tokens_in",
 -- "tokens_out", "ttl", "calls"}, ...]; one row per call, ord counting
 -- from 1; outcome 'ok', or what would be exceeded: 'requests', 'tokens',
@@ -481,3 +483,9 @@ BEGIN
     RETURN freed;
 END
 $$;
+
+-- Superseded by the batches above: one call's reservation and record.
+DROP FUNCTION gateway_reserve(text, uuid, uuid, bigint, bigint, integer);
+DROP FUNCTION gateway_record(text, text, uuid, uuid, uuid, uuid, uuid, uuid,
+                             integer, integer, boolean, integer, integer,
+                             text, integer);
