@@ -65,21 +65,20 @@ struct facets {
  *     estimate is the total, the counts are the sample's scaled to it,
  *     and the page says "about".
  *  3. q_page[sort] returns the page.  Sorted by relevance when not every
- *     match was seen, q_capped scores only the candidates
- *     (search_candidates of each kind, 200; 0010_search_scale.sql)
- *     instead of every match.
+ *     match was seen, q_capped finds the page among the best services
+ *     of each relevance tier (0016_search_tiers.sql) instead of scoring
+ *     every match: the same page, found with three short index walks.
  *
  * Every statement shares the parameters $1…$14:
  *   $1 category, $2 provider, $3 clearance (mkt_clearance()), $4 the
  *   reader's organisation, $5 the search words as a tsquery (q_words),
  *   $6…$14 the facets;
- * q_counts adds $15 the size of its sample; the pages
- * add $15 limit, $16 offset, $17…$20 the weights of
- * relevance, popularity, performance, compliance, and q_capped $21 the
- * number of candidates per kind.
+ * q_counts adds $15 the size of its sample; the pages add $15 limit,
+ * $16 offset, $17 the weight of relevance, and q_capped $18 how many
+ * services of each tier it needs (the end of the page).
  */
 #define SORT_RELEVANCE	3	/* sorts[] */
-#define NPARAMS		21	/* the most a statement takes */
+#define NPARAMS		18	/* the most a statement takes */
 #define FACET_SAMPLE	500	/* matches counted by facet in a large search,
 				   at most search_exact_max */
 
@@ -210,11 +209,11 @@ static const struct mkt_sql q_estimate = { "catalog_estimate", 14,
 	"EXPLAIN (FORMAT JSON) SELECT 1 FROM" MATCHES_FROM
 	" WHERE" LISTED_WHERE IN_CATEGORY };
 
-/* The blended score of FR-002.2, weights from the configuration. */
-#define SCORE								\
-	"($17::float8 * r.rel + $18::float8 * s.rank_popularity"	\
-	" + $19::float8 * s.rank_performance"				\
-	" + $20::float8 * s.rank_compliance)"
+/* The blended score of FR-002.2: relevance weighted as configured, and
+ * the stored score (the other three parts, weighted when "marketctl
+ * search-refresh" last ran: 0010_search_scale.sql) as the index orders
+ * it, so that the tiers' walks and the page agree to the last bit. */
+#define SCORE	"($17::float8 * r.rel + s.rank_static)"
 /* One row of the page, its relevance computed only when it is shown
  * or sorted by. */
 #define PAGE_COLUMNS							\
@@ -227,8 +226,8 @@ static const struct mkt_sql q_estimate = { "catalog_estimate", 14,
 #define PAGE_FROM							\
 	" FROM" MATCHES_FROM						\
 	" CROSS JOIN LATERAL (SELECT CASE WHEN $5::tsquery IS NULL"	\
-	"   THEN 0 ELSE ts_rank_cd(s.search_vector, $5::tsquery, 32)"	\
-	"   END::float8 AS rel) r"
+	"   THEN 0 ELSE search_relevance(s.name_vector, s.head_vector,"	\
+	"     $5::tsquery) END AS rel) r"
 /* The page as JSON, in the order of the inner query. */
 #define PAGE_SQL(inner)							\
 	"SELECT coalesce(json_agg(json_build_object("			\
@@ -255,29 +254,41 @@ static const struct mkt_sql q_estimate = { "catalog_estimate", 14,
 	    IN_CATEGORY " ORDER BY " order " LIMIT $15 OFFSET $16")
 
 static const struct mkt_sql q_page[] = {
-	{ "catalog_page_name", 20, EXACT_PAGE("s.name, s.id") },
-	{ "catalog_page_price", 20,
+	{ "catalog_page_name", 17, EXACT_PAGE("s.name, s.id") },
+	{ "catalog_page_price", 17,
 	  EXACT_PAGE("v.input_price_per_mtok NULLS LAST, s.name, s.id") },
-	{ "catalog_page_context", 20,
+	{ "catalog_page_context", 17,
 	  EXACT_PAGE("v.context_window DESC NULLS LAST, s.name, s.id") },
-	{ "catalog_page_relevance", 20,
+	{ "catalog_page_relevance", 17,
 	  EXACT_PAGE("score DESC, s.name, s.id") },
 };
 
-/* Relevance over a large match set: the $21 best by the stored score
- * among all matches and among those matching by name, then the page of
- * those by the blended score. */
-static const struct mkt_sql q_capped = { "catalog_page_capped", 21,
+/*
+ * Relevance over a large match set: the best $18 by stored score among
+ * the services whose names match, among those whose name, tags and
+ * category match, and among all matches; then the page of those by the
+ * blended score.  Within a tier relevance is the same for all, so the
+ * stored score orders the tier as the blend does, and a service of the
+ * page cannot be missing: $18 of its own tier would rank above it.
+ * Each walk stops after $18 rows, or uses its tier's own index when the
+ * tier is small (the planner knows each vector's statistics).  A name or
+ * head match must match as a whole too (a word excluded with "-" may be
+ * in the description), but that is checked per row, as ts_match_vq(),
+ * the function behind @@: as an operator, the planner would intersect
+ * the tier's bitmap with the whole match set's, the cost of a large
+ * search all over again.
+ */
+#define TIER_WALK(match)						\
+	"(SELECT s.id FROM" MATCHES_FROM				\
+	"  WHERE" LISTED_FILTERS IN_CATEGORY " AND " match		\
+	"  ORDER BY s.rank_static DESC, s.name, s.id LIMIT $18)"
+#define WHOLE_MATCH	" AND ts_match_vq(s.search_vector, $5::tsquery)"
+static const struct mkt_sql q_capped = { "catalog_page_capped", 18,
 	PAGE_SQL("SELECT" PAGE_COLUMNS PAGE_FROM
-	" WHERE s.id IN ((SELECT s.id FROM" MATCHES_FROM
-	"   WHERE" LISTED_WHERE IN_CATEGORY
-	"   ORDER BY s.rank_static DESC, s.name, s.id LIMIT $21)"
-	/* A name match is a match: its words are in search_vector too,
-	 * and the large index need not be read. */
-	"  UNION (SELECT s.id FROM" MATCHES_FROM
-	"   WHERE" LISTED_FILTERS IN_CATEGORY
-	"     AND s.name_vector @@ $5::tsquery"
-	"   ORDER BY s.rank_static DESC, s.name, s.id LIMIT $21))"
+	" WHERE s.id IN ("
+	TIER_WALK("s.name_vector @@ $5::tsquery" WHOLE_MATCH)
+	"  UNION " TIER_WALK("s.head_vector @@ $5::tsquery" WHOLE_MATCH)
+	"  UNION " TIER_WALK("s.search_vector @@ $5::tsquery") ")"
 	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16") };
 
 /* From the words the reader's clearance ($2) may see (0010). */
@@ -656,8 +667,8 @@ catalog_list(struct mkt_req *r)
 	long			 per = pp->present ? (long)pp->i : 20;
 	long			 total, matched, matched_all, pages, ttl, i, n, si;
 	char			 limit[24], offset[24], level[4], *key,
-				 candidates[24], sample[24];
-	long			 exact_max, cand, est, take;
+				 tier_k[24], sample[24];
+	long			 exact_max, est, take;
 	const char		*params[NPARAMS], *cached, *org;
 	bool			 estimated = false, capped;
 	double			 weights[MKT_SEARCH_WEIGHTS];
@@ -671,10 +682,9 @@ catalog_list(struct mkt_req *r)
 	snprintf(limit, sizeof(limit), "%ld", per);
 	snprintf(offset, sizeof(offset), "%ld", (page - 1) * per);
 	exact_max = mkt_setting_long(r, "search_exact_max", 5000, 10, 1000000);
-	/* Candidates of a capped ranking: enough for the page asked. */
-	cand = mkt_setting_long(r, "search_candidates", 200, 20, 100000);
-	snprintf(candidates, sizeof(candidates), "%ld",
-	    (page - 1) * per + per > cand ? (page - 1) * per + per : cand);
+	/* A capped ranking needs, of each tier, as many as the page ends
+	 * with. */
+	snprintf(tier_k, sizeof(tier_k), "%ld", page * per);
 	si = sort_index(sort);
 	read = mkt_json_own(r, json_object_new_array());
 	if ((status = read_facets(r, q, &f, &text, &category, read)) != 0)
@@ -722,11 +732,11 @@ catalog_list(struct mkt_req *r)
 		params[5 + k] = f.value[k];
 	params[14] = limit;
 	params[15] = offset;
+	/* The weight of relevance; the other three are in the stored
+	 * score. */
 	mkt_search_weights(mkt_settings(r), weights);
-	for (k = 0; k < MKT_SEARCH_WEIGHTS; k++)
-		params[16 + k] = mkt_arena_printf(r->arena, "%.3f",
-		    weights[k]);
-	params[20] = candidates;
+	params[16] = mkt_arena_printf(r->arena, "%.3f", weights[0]);
+	params[17] = tier_k;
 	if (text != NULL) {
 		if ((res = mkt_db_exec(r, &q_words, &text)) == NULL)
 			return mkt_fail_db(r);

@@ -30,6 +30,21 @@ describe('catalog search', () => {
     for (const s of b.services) assert.match(`${s.name} ${s.description}`, /sonnet/i, s.slug);
   });
 
+  it('scores relevance by where the words are found: name 1.0, tags and category 0.4, elsewhere 0.2', async () => {
+    const a = await search('audio', '&per_page=100');
+    assert.equal(a.text_query, 'audio', 'the word stays text');
+    assert.ok(a.services.length >= 20, `${a.services.length} results`);
+    const seen = new Set();
+    for (const s of a.services) {
+      const where = /audio/i.test(s.name) ? 1 : [...s.tags, s.category.slug].some((t) => /audio/i.test(t)) ? 0.4 : 0.2;
+      assert.equal(s.score.relevance, where, `${s.name}: relevance ${s.score.relevance}`);
+      seen.add(where);
+    }
+    assert.ok(seen.has(1) && seen.has(0.4), `tiers seen: ${[...seen]}`);
+    const totals = a.services.map((s) => s.score.total);
+    assert.deepEqual(totals, [...totals].sort((x, y) => y - x), 'sorted by the blended score');
+  });
+
   it('understands the field\'s abbreviations (stt, tts)', async () => {
     const a = await search('stt');
     assert.ok(a.page.total_items > 0);
