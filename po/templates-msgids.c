@@ -796,6 +796,9 @@
 /* templates/search/item.xsl */ tr("takes the newest version with the same major number, at least this one;");
 /* templates/search/item.xsl */ tr("tokens");
 /* templates/search/item.xsl */ tr("yes");
+/* templates/search/list.xsl */ tr("(every word in the name)");
+/* templates/search/list.xsl */ tr("(every word in the name, tags or category)");
+/* templates/search/list.xsl */ tr("(found in the description or provider)");
 /* templates/search/list.xsl */ tr("Active");
 /* templates/search/list.xsl */ tr("All categories");
 /* templates/search/list.xsl */ tr("Apply");

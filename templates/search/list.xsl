@@ -191,7 +191,13 @@
           <details class="why-result">
             <summary><xsl:value-of select='mkt:tr("Why this result")'/></summary>
             <dl class="facts">
-              <div><dt><xsl:value-of select='mkt:tr("Relevance of the words")'/></dt><dd><xsl:value-of select="score/relevance"/></dd></div>
+              <div><dt><xsl:value-of select='mkt:tr("Relevance of the words")'/></dt><dd><xsl:value-of select="score/relevance"/>
+                <xsl:text> </xsl:text>
+                <span class="muted"><xsl:choose>
+                  <xsl:when test="score/matched_in = 'name'"><xsl:value-of select='mkt:tr("(every word in the name)")'/></xsl:when>
+                  <xsl:when test="score/matched_in = 'tags'"><xsl:value-of select='mkt:tr("(every word in the name, tags or category)")'/></xsl:when>
+                  <xsl:otherwise><xsl:value-of select='mkt:tr("(found in the description or provider)")'/></xsl:otherwise>
+                </xsl:choose></span></dd></div>
               <div><dt><xsl:value-of select='mkt:tr("Popularity")'/></dt><dd><xsl:value-of select="score/popularity"/></dd></div>
               <div><dt><xsl:value-of select='mkt:tr("Performance against the SLA")'/></dt><dd><xsl:value-of select="score/performance"/></dd></div>
               <div><dt><xsl:value-of select='mkt:tr("Compliance")'/></dt><dd><xsl:value-of select="score/compliance"/></dd></div>

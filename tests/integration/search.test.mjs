@@ -38,6 +38,7 @@ describe('catalog search', () => {
     for (const s of a.services) {
       const where = /audio/i.test(s.name) ? 1 : [...s.tags, s.category.slug].some((t) => /audio/i.test(t)) ? 0.4 : 0.2;
       assert.equal(s.score.relevance, where, `${s.name}: relevance ${s.score.relevance}`);
+      assert.equal(s.score.matched_in, { 1: 'name', 0.4: 'tags', 0.2: 'text' }[where], s.name);
       seen.add(where);
     }
     assert.ok(seen.has(1) && seen.has(0.4), `tiers seen: ${[...seen]}`);
