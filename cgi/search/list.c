@@ -282,18 +282,31 @@ static const struct mkt_sql q_page[] = {
  * the tier's bitmap with the whole match set's, the cost of a large
  * search all over again.
  */
-#define TIER_WALK(match)						\
+#define TIER_WALK(match, order)					\
 	"(SELECT s.id FROM" MATCHES_FROM				\
 	"  WHERE" LISTED_FILTERS IN_CATEGORY " AND " match		\
-	"  ORDER BY s.rank_static DESC, s.name, s.id LIMIT $18)"
+	"  ORDER BY " order " DESC, s.name, s.id LIMIT $18)"
 #define WHOLE_MATCH	" AND ts_match_vq(s.search_vector, $5::tsquery)"
+#define IN_TIERS(all_order)						\
+	PAGE_SQL("SELECT" PAGE_COLUMNS PAGE_FROM			\
+	" WHERE s.id IN ("						\
+	TIER_WALK("s.name_vector @@ $5::tsquery" WHOLE_MATCH, "s.rank_static") \
+	"  UNION " TIER_WALK("s.head_vector @@ $5::tsquery" WHOLE_MATCH,	\
+	    "s.rank_static")						\
+	"  UNION " TIER_WALK("s.search_vector @@ $5::tsquery", all_order) ")" \
+	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16")
 static const struct mkt_sql q_capped = { "catalog_page_capped", 18,
-	PAGE_SQL("SELECT" PAGE_COLUMNS PAGE_FROM
-	" WHERE s.id IN ("
-	TIER_WALK("s.name_vector @@ $5::tsquery" WHOLE_MATCH)
-	"  UNION " TIER_WALK("s.head_vector @@ $5::tsquery" WHOLE_MATCH)
-	"  UNION " TIER_WALK("s.search_vector @@ $5::tsquery") ")"
-	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16") };
+	IN_TIERS("s.rank_static") };
+/*
+ * The same, for a match set too large to count but small next to the
+ * catalog: walking the score index would read catalog / matches rows
+ * for each row it keeps, more than reading every match through the
+ * full-text index and sorting them.  The planner cannot see that (it
+ * does not know what @@ costs a row), so the order is an expression the
+ * index does not have.
+ */
+static const struct mkt_sql q_capped_few = { "catalog_page_capped_few", 18,
+	IN_TIERS("(s.rank_static + 0)") };
 
 /* From the words the reader's clearance ($2) may see (0010). */
 static const struct mkt_sql q_did_you_mean = { "catalog_did_you_mean", 2,
@@ -369,7 +382,9 @@ record_search(struct mkt_req *r, const char *q, int64_t results,
  * only stop words ("the", "a") are left: no text condition at all,
  * rather than a query that matches nothing. */
 static const struct mkt_sql q_words = { "catalog_query_words", 1,
-	"SELECT CASE WHEN numnode(t) > 0 THEN t::text END AS query"
+	"SELECT CASE WHEN numnode(t) > 0 THEN t::text END AS query,"
+	" (SELECT reltuples::bigint FROM pg_class"
+	"   WHERE oid = 'services'::regclass) AS catalog"
 	" FROM search_query($1) t" };
 
 /* Builds "?page=N&category=…" style links keeping the current filters
@@ -672,7 +687,8 @@ catalog_list(struct mkt_req *r)
 	long			 total, matched, matched_all, pages, ttl, i, n, si;
 	char			 limit[24], offset[24], level[4], *key,
 				 tier_k[24], sample[24];
-	long			 exact_max, est, take;
+	long			 exact_max, est, take, catalog = 0;
+	const struct mkt_sql	*page_sql;
 	const char		*params[NPARAMS], *cached, *org;
 	bool			 estimated = false, capped;
 	double			 weights[MKT_SEARCH_WEIGHTS];
@@ -746,6 +762,7 @@ catalog_list(struct mkt_req *r)
 			return mkt_fail_db(r);
 		params[4] = mkt_db_isnull(res, 0, "query") ? NULL :
 		    mkt_arena_strdup(r->arena, mkt_db_val(res, 0, "query"));
+		catalog = mkt_db_int(res, 0, "catalog");
 	}
 	/* The planner's estimate first (about a millisecond): a match set
 	 * clearly too large to count is sampled only for the facet counts,
@@ -780,8 +797,14 @@ catalog_list(struct mkt_req *r)
 			return mkt_fail_db(r);
 	}
 	capped = si == SORT_RELEVANCE && params[4] != NULL && matched >= take;
-	if ((res = mkt_db_exec(r, capped ? &q_capped : &q_page[si],
-	    params)) == NULL)
+	/* Walking the score index reads about catalog / est rows for each
+	 * of the page * per it keeps; reading the matches reads est. */
+	if (capped && (double)est * (double)est <
+	    (double)(page * per) * (double)catalog)
+		page_sql = &q_capped_few;
+	else
+		page_sql = capped ? &q_capped : &q_page[si];
+	if ((res = mkt_db_exec(r, page_sql, params)) == NULL)
 		return mkt_fail_db(r);
 	services = catalog_parse_json(r, mkt_db_val(res, 0, "services"));
 	if (services == NULL)
