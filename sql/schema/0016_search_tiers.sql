@@ -19,7 +19,8 @@
 -- stored, query-independent score decides; so the best k of a search
 -- are among the best k by stored score of each tier, three walks of an
 -- index that stop after k rows each.  The capped ranking is the exact
--- ranking, by construction (cgi/search/list.c, q_capped).
+-- ranking, by construction (cgi/search/list.c, q_capped).  At the end:
+-- "did you mean" rewritten for speed, same answers.
 
 -- The name, tags and category words: the A and B parts of the search
 -- vector (0008, 0010), as their own vector with its own index and
@@ -100,4 +101,39 @@ BEGIN
         ORDER BY score DESC, s.name, s.id
         LIMIT $3'
     USING search_query(q), clearance, k;
+END $$;
+
+-- ---- "did you mean", in a fraction of the time ----
+--
+-- The same correction as 0013's, word by word: the word itself when the
+-- reader's clearance may see it, else the most similar word of the
+-- vocabulary (trigrams) when it is plain letters and digits, else the
+-- word as typed; NULL when nothing changed.  As one SQL statement it
+-- cost 15-17 ms a call at a million services (the statement is planned
+-- at every call, the trigram lookups inside it generically); in PL/pgSQL
+-- each lookup is a plan of its own with the word as a value: 0.5-1 ms.
+CREATE OR REPLACE FUNCTION search_did_you_mean(q text, clearance integer)
+RETURNS text LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    w       text;
+    fixed   text;
+    words   text[] := '{}';
+    changed boolean := false;
+BEGIN
+    FOREACH w IN ARRAY regexp_split_to_array(lower(q), '\s+') LOOP
+        CONTINUE WHEN w = '';
+        SELECT v.word INTO fixed FROM search_vocabulary v
+        WHERE v.word = w AND v.clearance <= search_did_you_mean.clearance;
+        IF fixed IS NULL AND w !~ '[^a-z0-9.]' AND length(w) >= 3 THEN
+            SELECT v.word INTO fixed FROM search_vocabulary v
+            WHERE v.word % w AND similarity(v.word, w) > 0.35
+              AND v.clearance <= search_did_you_mean.clearance
+            ORDER BY similarity(v.word, w) DESC, v.services DESC, v.word
+            LIMIT 1;
+        END IF;
+        fixed := coalesce(fixed, w);
+        changed := changed OR fixed <> w;
+        words := words || fixed;
+    END LOOP;
+    RETURN CASE WHEN changed THEN array_to_string(words, ' ') END;
 END $$;
