@@ -34,13 +34,20 @@ check() {
 
 # node_tests NAME DIR…: runs node's test runner and counts its tests.
 node_tests() {
-	local name=$1 log p f
+	local name=$1 log p f c status=0
 	shift
 	log="$LOGS/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').log"
-	node --test --test-reporter=tap "$@" >"$log" 2>&1
+	node --test --test-reporter=tap "$@" >"$log" 2>&1 || status=$?
 	p=$(grep -E '^# pass ' "$log" | tail -1 | awk '{print $3}')
 	f=$(grep -E '^# fail ' "$log" | tail -1 | awk '{print $3}')
-	record "$name" "${p:-0}" "${f:-0}"
+	# A suite whose before() failed cancels its tests: they are neither
+	# passed nor failed in node's count, but they did not run.
+	c=$(grep -E '^# cancelled ' "$log" | tail -1 | awk '{print $3}')
+	f=$((${f:-0} + ${c:-0}))
+	# A failure outside any test (a suite's hook, a file that did not
+	# load) shows only in the exit status.
+	[ "$status" != 0 ] && [ "$f" = 0 ] && f=1
+	record "$name" "${p:-0}" "$f"
 	if [ "${f:-0}" != 0 ] || [ -z "$p" ]; then
 		grep -E '^not ok|^# Subtest|error:|expected|actual|Error' "$log" | head -40 | sed 's/^/        /'
 	fi
@@ -62,12 +69,25 @@ cunit_tests() {
 	fi
 }
 
-# free_port: a TCP port nobody listens on, from the unprivileged range.
+# free_port: a TCP port nobody uses, never the same twice in a run, and
+# below the kernel's range of ephemeral ports: an outgoing connection
+# (curl, libpq, node) takes its local port from that range, and did take
+# a stand-in's port between this check and the stand-in's listen
+# (EADDRINUSE).  $ROOT/ports remembers what was handed out.
 free_port() {
-	local p
+	local p low high base span taken=${ROOT:-/tmp}/ports
+	read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null ||
+	    { low=32768; high=60999; }
+	if [ $((low - 10000)) -ge 2000 ]; then
+		base=10000 span=$((low - 10000))
+	else
+		base=$((high + 1)) span=$((65535 - high))
+	fi
 	while :; do
-		p=$((20000 + RANDOM % 30000))
-		if ! ss -Htln 2>/dev/null | awk '{print $4}' | grep -q ":$p\$"; then
+		p=$((base + RANDOM % span))
+		grep -qx "$p" "$taken" 2>/dev/null && continue
+		if ! ss -Htan 2>/dev/null | awk '{print $4}' | grep -q ":$p\$"; then
+			echo "$p" >>"$taken"
 			echo "$p"
 			return
 		fi
