@@ -229,8 +229,7 @@ static const struct mkt_sql q_estimate = { "catalog_estimate", 14,
 	"   THEN 0 ELSE search_relevance(s.name_vector, s.head_vector,"	\
 	"     $5::tsquery) END AS rel) r"
 /* The page as JSON, in the order of the inner query; matched_in names
- * the tier of search_relevance() (0016_search_tiers.sql): the words all
- * in the name, all in name, tags and category, or elsewhere. */
+ * the tier of the relevance (0016_search_tiers.sql). */
 #define PAGE_SQL(inner)							\
 	"SELECT coalesce(json_agg(json_build_object("			\
 	"   'id', id, 'slug', slug, 'name', name,"			\
@@ -245,8 +244,7 @@ static const struct mkt_sql q_estimate = { "catalog_estimate", 14,
 	"   'max_output_tokens', max_output_tokens,"			\
 	"   'score', CASE WHEN $5::tsquery IS NOT NULL THEN"		\
 	"     json_build_object('relevance', round(rel::numeric, 3),"	\
-	"      'matched_in', CASE WHEN rel >= 1 THEN 'name'"		\
-	"        WHEN rel >= 0.4 THEN 'tags' ELSE 'text' END,"		\
+	"      'matched_in', search_matched_in(rel),"			\
 	"      'popularity', round(pop::numeric, 3),"			\
 	"      'performance', round(perf::numeric, 3),"		\
 	"      'compliance', round(comp::numeric, 3),"			\

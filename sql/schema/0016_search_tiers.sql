@@ -46,33 +46,27 @@ RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                 ELSE 0.2 END::double precision
 $$;
 
-CREATE OR REPLACE FUNCTION services_rank() RETURNS trigger
+-- Where the words were found, for "why this result": the tier of a
+-- relevance above, named.
+CREATE FUNCTION search_matched_in(relevance double precision)
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN relevance >= 1.0 THEN 'name'
+                WHEN relevance >= 0.4 THEN 'tags'
+                ELSE 'text' END
+$$;
+
+-- Kept by a trigger of its own: services_rank() (0013) keeps the name
+-- vector and the stored score.
+CREATE FUNCTION services_head_vector() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' OR NEW.name IS DISTINCT FROM OLD.name
-       OR NEW.name_vector IS NULL THEN
-        NEW.name_vector := service_name_vector(NEW.name);
-    END IF;
-    IF TG_OP = 'INSERT' OR NEW.name IS DISTINCT FROM OLD.name
-       OR NEW.tags IS DISTINCT FROM OLD.tags
-       OR NEW.category IS DISTINCT FROM OLD.category
-       OR NEW.head_vector IS NULL THEN
-        NEW.head_vector := service_head_vector(NEW.name, NEW.tags,
-                                               NEW.category);
-    END IF;
-    NEW.rank_compliance := service_rank_compliance(NEW.certifications,
-        NEW.data_residency,
-        (SELECT p.verified FROM providers p WHERE p.id = NEW.provider_id));
-    NEW.rank_static := service_rank_static(NEW.rank_popularity,
-        NEW.rank_performance, NEW.rank_compliance);
+    NEW.head_vector := service_head_vector(NEW.name, NEW.tags, NEW.category);
     RETURN NEW;
 END $$;
 
-DROP TRIGGER services_rank ON services;
-CREATE TRIGGER services_rank
-    BEFORE INSERT OR UPDATE OF name, tags, category, certifications,
-        data_residency, provider_id, rank_popularity, rank_performance
-    ON services FOR EACH ROW EXECUTE FUNCTION services_rank();
+CREATE TRIGGER services_head_vector
+    BEFORE INSERT OR UPDATE OF name, tags, category
+    ON services FOR EACH ROW EXECUTE FUNCTION services_head_vector();
 
 UPDATE services
 SET head_vector = service_head_vector(name, tags, category);
