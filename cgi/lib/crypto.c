@@ -1,6 +1,8 @@
 /* crypto.c: randomness, digests and constant-time comparison (OpenSSL) */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -8,15 +10,62 @@
 
 #include "market.h"
 
-/* OpenSSL 3's RAND_bytes is thread-safe; failure means no entropy, and
- * carrying on with predictable ids would be worse than stopping. */
-void
-mkt_random_bytes(void *p, size_t n)
+/*
+ * Small draws (ids, nonces, salts) come from a per-thread pool of CSPRNG
+ * output filled by RAND_bytes in one call: each RAND_bytes takes OpenSSL's
+ * locks and a getpid() for its fork check, four times per gateway call.
+ * A forked child empties the pool of the thread that forked (the only one
+ * it has), so parent and child never hand out the same bytes.
+ */
+#define POOL_SIZE	512
+#define POOL_MAX_DRAW	64
+
+static __thread unsigned char	 pool[POOL_SIZE];
+static __thread size_t		 pool_left;
+static pthread_once_t		 pool_once = PTHREAD_ONCE_INIT;
+
+static void
+pool_forget(void)
 {
-	if (n > 0 && RAND_bytes(p, (int)n) != 1) {
+	OPENSSL_cleanse(pool, sizeof(pool));
+	pool_left = 0;
+}
+
+static void
+pool_register(void)
+{
+	pthread_atfork(NULL, NULL, pool_forget);
+}
+
+/* Failure means no entropy, and carrying on with predictable ids would
+ * be worse than stopping. */
+static void
+rand_or_die(void *p, size_t n)
+{
+	if (RAND_bytes(p, (int)n) != 1) {
 		fprintf(stderr, "RAND_bytes failed: no entropy available\n");
 		abort();
 	}
+}
+
+void
+mkt_random_bytes(void *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (n > POOL_MAX_DRAW) {
+		rand_or_die(p, n);
+		return;
+	}
+	pthread_once(&pool_once, pool_register);
+	if (pool_left < n) {
+		rand_or_die(pool, sizeof(pool));
+		pool_left = sizeof(pool);
+	}
+	pool_left -= n;
+	memcpy(p, pool + pool_left, n);
+	/* Bytes handed out are not kept. */
+	OPENSSL_cleanse(pool + pool_left, n);
 }
 
 void

@@ -3,6 +3,7 @@
 #define MARKET_EXTERN_H
 
 #include <pthread.h>
+#include <signal.h>
 
 #include <libpq-fe.h>
 #include <libmemcached/memcached.h>
@@ -102,6 +103,10 @@ void	 mkt_worker_free(struct mkt_worker *);
 /* request.c */
 void	 mkt_handle(struct mkt_worker *, const struct mkt_io *, void *ioctx,
 	    char *const *envp);
+/* httpd.c: answering HTTP/1.1 clients directly (mkt-consume --http) */
+int	 mkt_http_listen(const char *spec, char *err, size_t errsz);
+int	 mkt_http_serve(const struct mkt_app *, int fd,
+	    volatile sig_atomic_t *stopping);
 enum mkt_err mkt_parse_pairs(struct mkt_arena *, const char *, size_t,
 	    char sep, bool plus_is_space, size_t maxpairs,
 	    struct mkt_kv **, size_t *);

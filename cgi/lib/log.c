@@ -1,6 +1,7 @@
 /* log.c: structured log lines, one JSON object per line */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -21,6 +22,23 @@ static const char		*log_program = "market";
 
 static const char *const levels[] = { "error", "warn", "info", "debug" };
 
+/* The pid in every line, without a system call per line; a forked child
+ * (marketctl's helpers) learns its own. */
+static pid_t		 log_pid;
+static pthread_once_t	 pid_once = PTHREAD_ONCE_INIT;
+
+static void
+pid_refresh(void)
+{
+	log_pid = getpid();
+}
+
+static void
+pid_register(void)
+{
+	pthread_atfork(NULL, NULL, pid_refresh);
+}
+
 void
 mkt_log_open(const char *program, const char *path, const char *level)
 {
@@ -28,6 +46,8 @@ mkt_log_open(const char *program, const char *path, const char *level)
 	int	 fd;
 
 	log_program = program;
+	log_pid = getpid();
+	pthread_once(&pid_once, pid_register);
 	if (level != NULL)
 		for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
 			if (strcmp(level, levels[i]) == 0)
@@ -64,7 +84,7 @@ line_start(struct mkt_buf *b, const char *level)
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 	mkt_buf_printf(b, "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\","
 	    "\"program\":\"%s\",\"pid\":%ld", ts, (long)tv.tv_usec / 1000,
-	    level, log_program, (long)getpid());
+	    level, log_program, (long)(log_pid ? log_pid : getpid()));
 }
 
 static void

@@ -180,20 +180,36 @@ serve_cgi(const struct mkt_app *app)
 	return 0;
 }
 
+static bool
+write_pid(const char *path)
+{
+	FILE	*f = fopen(path, "w");
+
+	if (f == NULL)
+		return false;
+	fprintf(f, "%ld\n", (long)getpid());
+	return fclose(f) == 0;
+}
+
 static void
 usage(FILE *f, const struct mkt_program *prog, const char *argv0)
 {
 	fprintf(f,
-	    "usage: %s [-c FILE] [-s SOCKET] [-n THREADS] [-t]\n"
+	    "usage: %s [-c FILE] [-s SOCKET | -H ADDR:PORT] [-n THREADS] [-t]\n"
 	    "\n%s.\n\n"
 	    "Runs as a FastCGI program when started by a web server (lighttpd's\n"
 	    "bin-path, Apache's mod_fcgid), as a FastCGI server on SOCKET with\n"
-	    "-s (for mod_proxy_fcgi or spawn-fcgi), or answers one request in\n"
-	    "CGI mode when started from a shell with REQUEST_METHOD set.\n\n"
+	    "-s (for mod_proxy_fcgi or spawn-fcgi), as an HTTP/1.1 server of its\n"
+	    "own with -H (the gateway, for speed: no TLS, so loopback or behind\n"
+	    "a proxy that terminates it), or answers one request in CGI mode\n"
+	    "when started from a shell with REQUEST_METHOD set.\n\n"
 	    "options:\n"
 	    "  -c, --config FILE    configuration file (default %s;\n"
 	    "                       MKT_<KEY> environment variables override)\n"
 	    "  -s, --listen SOCKET  listen on a Unix socket path or :PORT\n"
+	    "  -H, --http ADDR:PORT answer HTTP/1.1 clients there ([::1]:PORT,\n"
+	    "                       :PORT for every address)\n"
+	    "  -p, --pid-file FILE  write the process id there once listening\n"
 	    "  -n, --threads N      worker threads (default 1, or \"threads\"); more\n"
 	    "                       than db_pool_size (16) share that many\n"
 	    "                       database connections\n"
@@ -209,6 +225,8 @@ mkt_main(int argc, char **argv, const struct mkt_program *prog)
 	static const struct option longopts[] = {
 		{ "config",	required_argument, NULL, 'c' },
 		{ "listen",	required_argument, NULL, 's' },
+		{ "http",	required_argument, NULL, 'H' },
+		{ "pid-file",	required_argument, NULL, 'p' },
 		{ "threads",	required_argument, NULL, 'n' },
 		{ "check",	no_argument,	   NULL, 't' },
 		{ "version",	no_argument,	   NULL, 'V' },
@@ -219,12 +237,13 @@ mkt_main(int argc, char **argv, const struct mkt_program *prog)
 	struct mkt_config	*cfg;
 	struct sigaction	 sa;
 	const char		*cfgpath = NULL, *listen_on = NULL;
+	const char		*http_on = NULL, *pid_file = NULL;
 	char			 err[512];
 	bool			 check = false, explicit_cfg = false;
 	long			 threads = 0, pool;
 	int			 ch, fd = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:s:n:tVh", longopts,
+	while ((ch = getopt_long(argc, argv, "c:s:H:p:n:tVh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -233,6 +252,12 @@ mkt_main(int argc, char **argv, const struct mkt_program *prog)
 			break;
 		case 's':
 			listen_on = optarg;
+			break;
+		case 'H':
+			http_on = optarg;
+			break;
+		case 'p':
+			pid_file = optarg;
 			break;
 		case 'n':
 			threads = strtol(optarg, NULL, 10);
@@ -297,6 +322,26 @@ mkt_main(int argc, char **argv, const struct mkt_program *prog)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);	/* lighttpd's graceful stop */
 
+	if (http_on != NULL) {
+		err[0] = '\0';
+		if ((fd = mkt_http_listen(http_on, err, sizeof(err))) < 0) {
+			fprintf(stderr, "mkt-%s: could not listen: %s\n",
+			    prog->name, err);
+			rc = 1;
+			goto out;
+		}
+		listen_fd = fd;
+		if (pid_file != NULL && !write_pid(pid_file)) {
+			fprintf(stderr, "mkt-%s: could not write %s: %s\n",
+			    prog->name, pid_file, strerror(errno));
+			rc = 1;
+			goto out;
+		}
+		mkt_log_info(NULL, "answering HTTP on %s with %ld threads",
+		    http_on, app.threads);
+		rc = mkt_http_serve(&app, fd, &stopping);
+		goto out;
+	}
 	FCGX_Init();
 	if (listen_on != NULL) {
 		if ((fd = FCGX_OpenSocket(listen_on, 128)) < 0) {

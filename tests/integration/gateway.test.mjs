@@ -14,6 +14,8 @@ import { signIn, PASSWORD } from './session.mjs';
 
 const MOCK_PORT = Number(process.env.MOCK_PORT || 18400);
 const MOCK = `http://127.0.0.1:${MOCK_PORT}`;
+// The gateway answering HTTP itself, next to lighttpd's FastCGI one.
+const GATEWAY_URL = (process.env.GATEWAY_URL || 'http://127.0.0.1:8081').replace(/\/+$/, '');
 const skip = !HAS_PSQL && 'PSQL is not set (the gateway tests set up services in SQL)';
 const tag = crypto.randomBytes(4).toString('hex');
 const SVC = `gw-chat-${tag}`;		// versions 1.0.0 (deprecated), 1.2.0, 1.4.0
@@ -203,7 +205,12 @@ describe('the gateway', { skip }, () => {
     });
   });
 
-  describe('the OpenAI SDK as a client', () => {
+  // The same calls through lighttpd (FastCGI) and to the gateway's own
+  // HTTP port (mkt-consume --http): both must behave alike.
+  for (const [where, url] of [['through the web server', BASE_URL], ['on the gateway\'s own HTTP port', GATEWAY_URL]]) describe(`the OpenAI SDK as a client, ${where}`, () => {
+    let client;
+    before(() => { client = new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0, timeout: 20000 }); });
+
     it('chat completions: answer, usage, and exactly one usage record committed', async () => {
       const { data, response } = await client.chat.completions
         .create({ model: SVC, messages: [{ role: 'user', content: 'Say hello' }], max_tokens: 8 }).withResponse();
