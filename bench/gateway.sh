@@ -5,18 +5,22 @@
 #   direct    wrk → mock provider
 #   nginx     wrk → nginx (proxy_pass, upstream keep-alive) → mock: the
 #             near-limit baseline of a pure reverse proxy
-#   gateway   wrk → lighttpd → mkt-consume (API key, rate limit, budget
-#             reservation, durable usage record) → mock
+#   gateway   wrk → mkt-consume --http, the gateway's own HTTP port (API
+#             key, rate limit, budget reservation, durable usage record)
+#             → mock
+#   gateway-fcgi  the same gateway through lighttpd and FastCGI
 #   portkey   wrk → Portkey AI gateway (npm, --headless) → mock: the
 #             peer a team might pick instead (no keys, budgets, metering)
 #
-# Prints p50 and p99 latency, requests per second, the latency each adds
+# Each target first gets WARMUP (3) seconds of unmeasured load. Prints p50
+# and p99 latency, requests per second, the latency each adds
 # over direct, and the ratios to nginx and Portkey; medians of RUNS runs.
 # Then holds STREAMS concurrent streams through the gateway
 # (bench/streams.mjs) and prints the memory of the gateway processes.
 #
-# TARGETS (default "direct nginx gateway portkey", in that order) picks
-# some for a quick look; the ratios need all four.  STREAMS=0 skips the
+# TARGETS (default "direct nginx gateway gateway-fcgi portkey", in that
+# order) picks some for a quick look; the ratios need direct, nginx,
+# gateway and portkey.  STREAMS=0 skips the
 # streams.
 #
 # Needs a running stack (./marketplace up), as root on Debian (it installs
@@ -40,14 +44,16 @@ SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${MKT_STATE:-$SRC/var}
 STATE=$(cd "$STATE" && pwd -P)
 HTTP_PORT=${MKT_HTTP_PORT:-8080}
+GATEWAY_PORT=${MKT_GATEWAY_PORT:-8081}
 PG_PORT=${MKT_PG_PORT:-55432}
 MOCK_PORT=${MKT_MOCK_PORT:-18400}
 NGINX_PORT=${NGINX_PORT:-18410}
 PORTKEY_PORT=${PORTKEY_PORT:-18420}
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
 STREAMS=${STREAMS:-1000}
-TARGETS=${TARGETS:-direct nginx gateway portkey}
+TARGETS=${TARGETS:-direct nginx gateway gateway-fcgi portkey}
 BASE=http://127.0.0.1:$HTTP_PORT
 MOCK=http://127.0.0.1:$MOCK_PORT
 WORK=$STATE/bench-gateway
@@ -63,6 +69,8 @@ for p in wrk nginx; do
 done
 systemctl stop nginx 2>/dev/null || true
 curl -fsS -o /dev/null "$BASE/health/consume" || die "no stack on $BASE (./marketplace up)"
+GATEWAY=http://127.0.0.1:$GATEWAY_PORT
+curl -fsS -o /dev/null "$GATEWAY/health/consume" || die "no gateway on $GATEWAY (./marketplace up)"
 curl -fsS -o /dev/null "$MOCK/health" || die "no mock provider on $MOCK"
 mkdir -p "$WORK"
 psql_() {
@@ -124,6 +132,7 @@ EOF
 lua direct mock-chat "wrk.headers[\"Authorization\"] = \"Bearer $MOCK_KEY\""
 lua nginx mock-chat "wrk.headers[\"Authorization\"] = \"Bearer $MOCK_KEY\""
 lua gateway bench-gateway "wrk.headers[\"Authorization\"] = \"Bearer $KEY\""
+lua gateway-fcgi bench-gateway "wrk.headers[\"Authorization\"] = \"Bearer $KEY\""
 lua portkey mock-chat "wrk.headers[\"Authorization\"] = \"Bearer $MOCK_KEY\"
 wrk.headers[\"x-portkey-provider\"] = \"openai\"
 wrk.headers[\"x-portkey-custom-host\"] = \"$MOCK/v1\""
@@ -174,7 +183,8 @@ url() {
 	case $1 in
 	direct) echo "$MOCK/v1/chat/completions" ;;
 	nginx) echo "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" ;;
-	gateway) echo "$BASE/v1/chat/completions" ;;
+	gateway) echo "$GATEWAY/v1/chat/completions" ;;
+	gateway-fcgi) echo "$BASE/v1/chat/completions" ;;
 	portkey) echo "http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions" ;;
 	esac
 }
@@ -189,6 +199,7 @@ check() {
 check direct -H "Authorization: Bearer $MOCK_KEY"
 check nginx -H "Authorization: Bearer $MOCK_KEY"
 check gateway -H "Authorization: Bearer $KEY"
+check gateway-fcgi -H "Authorization: Bearer $KEY"
 check portkey -H "Authorization: Bearer $MOCK_KEY" -H "x-portkey-provider: openai" \
     -H "x-portkey-custom-host: $MOCK/v1"
 
@@ -201,6 +212,9 @@ for conns in 1 32; do
 	threads=$([ "$conns" -eq 1 ] && echo 1 || echo 2)
 	for t in $TARGETS; do
 		: > "$WORK/p50" ; : > "$WORK/p99"; : > "$WORK/rps"; bad=0
+		# Unmeasured: connections made, leases grown, Portkey's JIT warm.
+		say "wrk -c$conns $t (warm-up, ${WARMUP}s)"
+		wrk -t"$threads" -c"$conns" -d"${WARMUP}s" -s "$WORK/$t.lua" "$(url $t)" >/dev/null
 		for run in $(seq "$RUNS"); do
 			say "wrk -c$conns $t (run $run/$RUNS, ${DURATION}s)"
 			wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency -s "$WORK/$t.lua" "$(url $t)" > "$WORK/wrk.out"
@@ -220,15 +234,17 @@ done
 printf '\n%s\n' "Gateway benchmark: POST /v1/chat/completions (16 tokens), mock provider on loopback"
 printf '%s\n' "medians of $RUNS runs of ${DURATION}s; latency in ms; 'added' is over direct"
 for conns in 1 32; do
-	printf '\n%-8s %6s %9s %9s %11s %11s %10s %8s\n' "c=$conns" "" "p50" "p99" "added p50" "added p99" "req/s" "non-2xx"
+	printf '\n%-14s %9s %9s %11s %11s %10s %8s\n' "c=$conns" "p50" "p99" "added p50" "added p99" "req/s" "non-2xx"
 	for t in $TARGETS; do
 		awk -v t="$t" -v p50="${P50[$t,$conns]}" -v p99="${P99[$t,$conns]}" \
 		    -v d50="${P50[direct,$conns]}" -v d99="${P99[direct,$conns]}" \
 		    -v rps="${RPS[$t,$conns]}" -v bad="${NON2XX[$t,$conns]}" 'BEGIN {
-			printf "%-8s %6s %9.3f %9.3f %11.3f %11.3f %10.0f %8d\n", t, "",
+			printf "%-14s %9.3f %9.3f %11.3f %11.3f %10.0f %8d\n", t,
 			    p50/1000, p99/1000, (p50-d50)/1000, (p99-d99)/1000, rps, bad }'
 	done
-	[ "$TARGETS" = "direct nginx gateway portkey" ] || continue
+	for need in direct nginx gateway portkey; do
+		[[ " $TARGETS " == *" $need "* ]] || continue 2
+	done
 	awk -v g="${RPS[gateway,$conns]}" -v n="${RPS[nginx,$conns]}" -v p="${RPS[portkey,$conns]}" \
 	    -v g50="${P50[gateway,$conns]}" -v n50="${P50[nginx,$conns]}" -v p50="${P50[portkey,$conns]}" \
 	    -v d50="${P50[direct,$conns]}" 'BEGIN {
@@ -242,4 +258,4 @@ printf '\nusage records of successful benchmark calls so far: %s\n' "$n"
 # ---- concurrent streams ----
 [ "$STREAMS" -gt 0 ] || exit 0
 say "holding $STREAMS concurrent streams through the gateway"
-BASE_URL=$BASE KEY=$KEY STREAMS=$STREAMS node "$SRC/bench/streams.mjs"
+BASE_URL=$GATEWAY KEY=$KEY STREAMS=$STREAMS RSS_MATCH=--http node "$SRC/bench/streams.mjs"

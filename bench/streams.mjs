@@ -4,7 +4,7 @@
 // each one ends with [DONE], and prints the time to the first word, the
 // duration, and the resident memory of the gateway processes at the peak.
 //
-//   BASE_URL=http://127.0.0.1:8080 KEY=mkt_… STREAMS=1000 node bench/streams.mjs
+//   BASE_URL=http://127.0.0.1:8081 KEY=mkt_… STREAMS=1000 node bench/streams.mjs
 import http from 'node:http';
 import { readFileSync, readdirSync } from 'node:fs';
 
@@ -47,14 +47,16 @@ function stream() {
   });
 }
 
-/** RSS in MB of every process whose command line names mkt-consume. */
+/** RSS in MB of every process whose command line names mkt-consume (and
+ *  RSS_MATCH, e.g. --http for the gateway's own HTTP server only). */
+const MATCH = process.env.RSS_MATCH || '';
 function consumeRss() {
   let kb = 0;
   let n = 0;
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('mkt-consume')) continue;
+      if (!cmd.includes('mkt-consume') || !cmd.includes(MATCH)) continue;
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) { kb += Number(m[1]); n++; }
     } catch { /* gone */ }
