@@ -7,8 +7,10 @@
  * (accept, close), a hand-over between threads and lighttpd's own work,
  * about half of the machine at 32 connections.  Here a thread owns a
  * client connection while it lasts (keep-alive), so a call wakes exactly
- * the thread that will answer it.  Idle connections are closed after a
- * few seconds, so threads are not held by clients that went quiet.
+ * the thread that will answer it.  Quiet connections are closed after a
+ * few seconds, at once when every thread holds one, and no connection is
+ * kept when threads run short: threads are not held by clients that went
+ * quiet while others wait.
  *
  * What it is not: a general web server.  No TLS (put it behind one, or
  * bind it to loopback), no chunked request bodies (411: every OpenAI SDK
@@ -23,6 +25,7 @@
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,15 +41,25 @@
 #define ENV_MAX		(HEADERS_MAX + 16)
 #define SEND_BATCH	65536	/* stream output sent once this large */
 
-/* Client timeouts: a quiet keep-alive connection, and a request whose
- * headers or body trickle in (slowloris). */
+/* Client timeouts: a quiet keep-alive connection, a request head (from
+ * its first byte) and a body (from the end of the head) that trickle in
+ * (slowloris): deadlines for the whole, not for each read. */
 #define IDLE_SECONDS	5
-#define READ_SECONDS	10
+#define HEAD_SECONDS	10
+#define BODY_SECONDS	30
 #define SEND_SECONDS	30
+
+struct http_loop {
+	const struct mkt_app	*app;
+	int			 fd;
+	volatile sig_atomic_t	*stopping;
+	long			 threads;
+	atomic_long		 busy;		/* threads holding a connection */
+};
 
 struct conn {
 	int			 fd;
-	volatile sig_atomic_t	*stopping;
+	struct http_loop	*loop;
 	char			 addr[INET6_ADDRSTRLEN];
 	char			 port[8];
 	char			 local_port[8];
@@ -55,6 +68,7 @@ struct conn {
 	size_t			 in_len;
 	size_t			 in_off;	/* next unread byte */
 	unsigned long long	 body_left;	/* body bytes not read yet */
+	long long		 body_deadline;	/* monotonic ms */
 	bool			 expect_continue;
 	bool			 dead;		/* the client is gone */
 
@@ -237,9 +251,27 @@ staged_body_len(const struct conn *c)
 /* ---- the mkt_io a handler sees ---- */
 
 static bool
-recv_more(struct conn *c, bool idle)
+all_busy(struct http_loop *l)
 {
-	int	 waited = 0;
+	return atomic_load_explicit(&l->busy, memory_order_relaxed) >=
+	    l->threads;
+}
+
+static bool
+nearly_busy(struct http_loop *l)
+{
+	return atomic_load_explicit(&l->busy, memory_order_relaxed) >=
+	    l->threads - l->threads / 8;
+}
+
+/*
+ * Reads what the client sent next into c->in, waiting until deadline
+ * (monotonic ms).  idle: waiting for a next request, which a stopping
+ * process or a shortage of threads cuts short.
+ */
+static bool
+recv_more(struct conn *c, long long deadline, bool idle)
+{
 	ssize_t	 n;
 
 	if (c->in_off > 0) {
@@ -250,6 +282,10 @@ recv_more(struct conn *c, bool idle)
 	if (c->in_len == sizeof(c->in))
 		return false;
 	for (;;) {
+		/* Checked before every read, not only after a quiet second:
+		 * a byte a second would never meet a timeout. */
+		if (mkt_monotonic_ms() >= deadline)
+			return false;
 		n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len,
 		    0);
 		if (n > 0) {
@@ -262,11 +298,11 @@ recv_more(struct conn *c, bool idle)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return false;
-		/* One-second slices, so a stopping process does not wait
-		 * out every idle client. */
-		if (*c->stopping && idle)
-			return false;
-		if (++waited >= (idle ? IDLE_SECONDS : READ_SECONDS))
+		/* One-second slices, so that a stopping process does not
+		 * wait out every quiet client, and a quiet client gives its
+		 * thread up when every thread holds a connection (new ones
+		 * wait in the backlog meanwhile). */
+		if (idle && (*c->loop->stopping || all_busy(c->loop)))
 			return false;
 	}
 }
@@ -290,7 +326,8 @@ conn_read(void *ctx, char *buf, size_t n)
 		if (!send_all(c, "HTTP/1.1 100 Continue\r\n\r\n", 25))
 			return 0;
 	}
-	if (c->in_off == c->in_len && !recv_more(c, false)) {
+	if (c->in_off == c->in_len &&
+	    !recv_more(c, c->body_deadline, false)) {
 		c->dead = true;		/* the body never came */
 		return 0;
 	}
@@ -600,8 +637,9 @@ parse_head(struct conn *c, size_t headlen, const char **detail)
 static bool
 read_head(struct conn *c, size_t *headlen, int *status)
 {
-	bool	 idle = true;
-	char	*end;
+	long long	 deadline = mkt_monotonic_ms() + IDLE_SECONDS * 1000LL;
+	bool		 idle;
+	char		*end;
 
 	*status = 0;
 	/* Blank lines before a request are ignored (RFC 9112 section 2.2). */
@@ -625,14 +663,16 @@ read_head(struct conn *c, size_t *headlen, int *status)
 			c->in_off = *headlen;
 			return true;
 		}
-		if (c->in_len - c->in_off == sizeof(c->in) ||
-		    (c->in_off == 0 && c->in_len == sizeof(c->in))) {
+		if (c->in_len - c->in_off == sizeof(c->in)) {
 			*status = 431;
 			return false;
 		}
-		if (!recv_more(c, idle && c->in_len == c->in_off))
+		/* The head's deadline runs from its first byte. */
+		idle = c->in_len == c->in_off;
+		if (!recv_more(c, deadline, idle))
 			return false;
-		idle = false;
+		if (idle)
+			deadline = mkt_monotonic_ms() + HEAD_SECONDS * 1000LL;
 	}
 }
 
@@ -662,10 +702,13 @@ serve_conn(struct mkt_worker *w, struct conn *c)
 			reply_error(c, 413, "the request body is too large");
 			return;
 		}
+		c->body_deadline = mkt_monotonic_ms() + BODY_SECONDS * 1000LL;
 		c->head_sent = c->chunked = c->no_body = false;
 		mkt_buf_reset(&c->stage);
 		mkt_buf_reset(&c->out);
-		if (*c->stopping)
+		/* Near the thread limit, connections are not kept: a thread
+		 * held by a quiet client is one a new client waits for. */
+		if (*c->loop->stopping || nearly_busy(c->loop))
 			c->keep_alive = false;
 
 		mkt_handle(w, &conn_io, c, c->env);
@@ -739,12 +782,6 @@ mkt_http_listen(const char *spec, char *err, size_t errsz)
 	return fd;
 }
 
-struct http_loop {
-	const struct mkt_app	*app;
-	int			 fd;
-	volatile sig_atomic_t	*stopping;
-};
-
 static void
 set_timeout(int fd, int opt, int seconds)
 {
@@ -790,7 +827,7 @@ http_thread(void *arg)
 	mkt_worker_init(&w, l->app);
 	mkt_buf_init(&c->stage);
 	mkt_buf_init(&c->out);
-	c->stopping = l->stopping;
+	c->loop = l;
 	while (!*l->stopping) {
 		salen = sizeof(sa);
 		c->fd = accept4(l->fd, (struct sockaddr *)&sa, &salen,
@@ -804,6 +841,7 @@ http_thread(void *arg)
 			}
 			break;		/* shut down */
 		}
+		atomic_fetch_add(&l->busy, 1);
 		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		set_timeout(c->fd, SO_RCVTIMEO, 1);
 		set_timeout(c->fd, SO_SNDTIMEO, SEND_SECONDS);
@@ -818,6 +856,7 @@ http_thread(void *arg)
 			    NI_NUMERICSERV);
 		serve_conn(&w, c);
 		linger_close(c);
+		atomic_fetch_sub(&l->busy, 1);
 	}
 	mkt_buf_free(&c->stage);
 	mkt_buf_free(&c->out);
@@ -830,10 +869,16 @@ int
 mkt_http_serve(const struct mkt_app *app, int fd,
     volatile sig_atomic_t *stopping)
 {
-	struct http_loop	 l = { app, fd, stopping };
+	struct http_loop	 l;
 	pthread_attr_t		 attr;
 	pthread_t		*threads;
 	long			 i, n = app->threads > 0 ? app->threads : 1;
+
+	l.app = app;
+	l.fd = fd;
+	l.stopping = stopping;
+	l.threads = n;
+	atomic_init(&l.busy, 0);
 
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 2u * 1024 * 1024);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -164,6 +165,71 @@ serve_fcgi(const struct mkt_app *app, int fd)
 		pthread_attr_destroy(&attr);
 	}
 	pthread_mutex_destroy(&l.accept_lock);
+	return 0;
+}
+
+/*
+ * --http: this process supervises, a child serves.  lighttpd restarts a
+ * FastCGI program that dies; here nothing else would, so the parent does,
+ * as PostgreSQL's postmaster does for its backends.  The child inherits
+ * the listening socket: connections wait in its backlog while another
+ * child starts.  SIGTERM to the parent is passed on, and the parent exits
+ * when the child has finished its calls.
+ */
+static volatile sig_atomic_t	 child_pid;
+
+static void
+on_term_parent(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	if (child_pid > 0)
+		kill((pid_t)child_pid, SIGTERM);
+}
+
+static int
+serve_http_supervised(const struct mkt_app *app, int fd)
+{
+	struct sigaction	 sa;
+	int			 status;
+	pid_t			 pid;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term_parent;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!stopping) {
+		if ((pid = fork()) < 0) {
+			mkt_log_error(NULL, "fork failed: %s", strerror(errno));
+			sleep(1);
+			continue;
+		}
+		if (pid == 0) {
+			sa.sa_handler = on_term;
+			sigaction(SIGTERM, &sa, NULL);
+			sigaction(SIGINT, &sa, NULL);
+			/* Returns through mkt_main's clean-up, as any
+			 * server does (LeakSanitizer looks at exit). */
+			return mkt_http_serve(app, fd, &stopping);
+		}
+		child_pid = pid;
+		if (stopping)		/* a signal came before child_pid was set */
+			kill(pid, SIGTERM);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		child_pid = 0;
+		if (stopping)
+			break;
+		if (WIFSIGNALED(status))
+			mkt_log_error(NULL, "the HTTP server process %ld was killed "
+			    "by signal %d; starting another", (long)pid,
+			    WTERMSIG(status));
+		else
+			mkt_log_error(NULL, "the HTTP server process %ld exited "
+			    "with status %d; starting another", (long)pid,
+			    WEXITSTATUS(status));
+		sleep(1);	/* a child that dies at once must not spin */
+	}
 	return 0;
 }
 
@@ -339,7 +405,7 @@ mkt_main(int argc, char **argv, const struct mkt_program *prog)
 		}
 		mkt_log_info(NULL, "answering HTTP on %s with %ld threads",
 		    http_on, app.threads);
-		rc = mkt_http_serve(&app, fd, &stopping);
+		rc = serve_http_supervised(&app, fd);
 		goto out;
 	}
 	FCGX_Init();

@@ -8,6 +8,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { BASE_URL, get, assertProblem, sql, HAS_PSQL } from './helpers.mjs';
 import { signIn, PASSWORD } from './session.mjs';
@@ -579,7 +580,9 @@ describe('the gateway', { skip }, () => {
       const rid = crypto.randomBytes(16).toString('hex');
       const pending = call('/v1/chat/completions', chat(SVC, 'long [mock:latency=1500]'), key, { 'X-Request-ID': rid });
       await new Promise((r) => setTimeout(r, 500));
-      const pids = execFileSync('pgrep', ['-f', `${prefix ?? ''}.*mkt-consume`], { encoding: 'utf8' }).trim().split('\n');
+      // lighttpd's FastCGI process: its command line is the program alone
+      // (the gateway's own HTTP server has options after it).
+      const pids = execFileSync('pgrep', ['-f', `${prefix ?? ''}.*mkt-consume$`], { encoding: 'utf8' }).trim().split('\n');
       execFileSync('kill', ['-9', ...pids]);
       const r = await pending.catch((e) => ({ status: 0, error: e }));
       assert.notEqual(r.status, 200, 'no success was reported');
@@ -591,6 +594,34 @@ describe('the gateway', { skip }, () => {
         back = (await call('/v1/chat/completions', chat(SVC))).status;
       }
       assert.equal(back, 200);
+    });
+  });
+
+  describe('the gateway\'s own HTTP server', () => {
+    it('its serving process killed mid-call: no success without a usage record, and its supervisor starts another', async () => {
+      const state = process.env.MKT_STATE_DIR || new URL('../../var', import.meta.url).pathname;
+      const parent = readFileSync(`${state}/run/gateway.pid`, 'utf8').trim();
+      const childOf = () => { try { return execFileSync('pgrep', ['-P', parent], { encoding: 'utf8' }).trim(); } catch { return ''; } };
+      const rid = crypto.randomBytes(16).toString('hex');
+      const post = (id) => fetch(`${GATEWAY_URL}/v1/chat/completions`, {
+        method: 'POST', body: JSON.stringify(chat(SVC, id ? 'long [mock:latency=1500]' : 'Hello')),
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...(id ? { 'X-Request-ID': id } : {}) },
+      }).then((r) => ({ status: r.status })).catch((e) => ({ status: 0, error: e }));
+      const pending = post(rid);
+      await new Promise((r) => setTimeout(r, 500));
+      const victim = childOf();
+      assert.match(victim, /^\d+$/, 'one serving process under the supervisor');
+      execFileSync('kill', ['-9', victim]);
+      const r = await pending;
+      assert.notEqual(r.status, 200, 'no success was reported');
+      assert.ok(!usageOf(rid).some((u) => u.status === 'success'), 'and none is recorded');
+      let back = 0;
+      for (let i = 0; i < 50 && back !== 200; i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        back = (await post()).status;
+      }
+      assert.equal(back, 200, 'the gateway answers again');
+      assert.notEqual(childOf(), victim, 'from a new process');
     });
   });
 

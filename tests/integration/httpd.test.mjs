@@ -4,10 +4,12 @@
 // its own must refuse (RFC 9112): malformed request lines, folded or
 // oversized headers, smuggling shapes (Transfer-Encoding with
 // Content-Length, repeated Content-Length), oversized bodies, and headers
-// with underscores that would pass for others as CGI variables.
-import { describe, it } from 'node:test';
+// with underscores that would pass for others as CGI variables; and a
+// server of two threads, to see quiet clients give their threads up.
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { spawn } from 'node:child_process';
 
 const GATEWAY_URL = process.env.GATEWAY_URL || 'http://127.0.0.1:8081';
 const { hostname, port } = new URL(GATEWAY_URL);
@@ -191,10 +193,97 @@ describe('the gateway\'s own HTTP/1.1 server', () => {
     assert.deepEqual(rs.map((r) => r.status), [100, 401]);
   });
 
+  it('closes on a head that trickles in (slowloris) after its deadline, whatever the pace', async () => {
+    const s = net.connect(Number(port), hostname);
+    await new Promise((r) => s.on('connect', r));
+    const t0 = Date.now();
+    let got = '';
+    s.on('data', (d) => { got += d.toString('latin1'); });
+    const closed = new Promise((r) => { s.on('close', r); s.on('error', () => {}); });
+    const raw = `GET /health/consume HTTP/1.1\r\nHost: ${HOST}\r\nX-Slow: ${'x'.repeat(200)}\r\n\r\n`;
+    let i = 0;
+    const drip = setInterval(() => { if (!s.destroyed && i < raw.length) s.write(raw[i++]); }, 1000);
+    await closed;
+    clearInterval(drip);
+    const after = Date.now() - t0;
+    assert.equal(got, '', 'nothing was answered');
+    assert.ok(after >= 9000 && after < 14000, `closed after ${after} ms`);
+  });
+
   it('closes a connection that stays quiet', async () => {
     const t0 = Date.now();
     const { closed } = await exchange([], { ms: 15000 });
     assert.ok(closed, 'closed by the server');
     assert.ok(Date.now() - t0 < 12000, `closed after ${Date.now() - t0} ms`);
+  });
+});
+
+/** A port nobody listens on right now. */
+function freePort() {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = srv.address().port;
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+describe('a gateway HTTP server whose threads all hold connections', () => {
+  const prefix = process.env.MKT_PREFIX || new URL('../../var/prefix', import.meta.url).pathname;
+  let child, small;
+  before(async () => {
+    const p = await freePort();
+    small = { hostname: '127.0.0.1', port: p };
+    child = spawn(`${prefix}/libexec/llm-marketplace/mkt-consume`, ['--http', `127.0.0.1:${p}`, '--threads', '2'], {
+      env: { ...process.env, MKT_CONFIG: `${prefix}/etc/llm-marketplace/marketplace.conf` }, stdio: 'ignore',
+    });
+    // Asked on a connection that is not kept: fetch() would keep one,
+    // and hold one of the two threads.
+    const probe = () => new Promise((resolve) => {
+      const s = net.connect(p, '127.0.0.1');
+      let acc = '';
+      s.on('connect', () => s.write(`GET /health/consume HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+      s.on('data', (d) => { acc += d; });
+      s.on('close', () => resolve(acc.startsWith('HTTP/1.1 200 ')));
+      s.on('error', () => resolve(false));
+    });
+    for (let i = 0; i < 100; i++) {
+      if (await probe()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the two-thread gateway did not start');
+  });
+  after(() => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.on('exit', resolve);
+    child.kill('SIGTERM');
+  }));
+
+  it('a quiet kept-alive client gives its thread up for a new one within a second or two, not the 5 s idle time', async () => {
+    const connect = () => new Promise((resolve) => { const s = net.connect(small.port, small.hostname, () => resolve(s)); });
+    const until = (s, pred) => new Promise((resolve) => {
+      let acc = '';
+      const onData = (d) => { acc += d.toString('latin1'); if (pred(acc)) done(false); };
+      const onEnd = () => done(true);
+      const done = (closed) => { s.off('data', onData); s.off('end', onEnd); resolve({ text: acc, closed }); };
+      s.on('data', onData);
+      s.on('end', onEnd);
+    });
+    const host = `${small.hostname}:${small.port}`;
+    const a = await connect();
+    a.write(`GET /health/consume HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    const first = await until(a, count(1));
+    assert.match(responses(first.text)[0].headers['keep-alive'] ?? '', /timeout=/, 'one connection of two threads is kept');
+    const aClosed = until(a, () => false);
+    const b = await connect();			// holds the second thread, says nothing
+    const t0 = Date.now();
+    const c = await connect();			// waits in the backlog
+    c.write(`GET /health/consume HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    const got = await until(c, count(1));
+    const waited = Date.now() - t0;
+    assert.equal(responses(got.text)[0].status, 200);
+    assert.ok(waited < 3000, `the new client waited ${waited} ms`);
+    assert.ok((await aClosed).closed, 'the quiet client was let go');
+    for (const s of [a, b, c]) s.destroy();
   });
 });
