@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,12 +50,39 @@
 #define BODY_SECONDS	30
 #define SEND_SECONDS	30
 
+/*
+ * A call holds its client's socket, one to the provider and one to
+ * memcached; streams last.  The soft limit on open files (1024 in a
+ * login shell) is raised to the hard one, and a limit too low for the
+ * threads is said in the log rather than found out under load.
+ */
+static void
+raise_file_limit(long threads)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < (rlim_t)threads * 4 + 64)
+		mkt_log_warn(NULL, "open files are limited to %llu, fewer than "
+		    "%ld threads may need (4 each): raise the limit (ulimit "
+		    "-n, LimitNOFILE=) or lower consume_threads",
+		    (unsigned long long)rl.rlim_cur, threads * 4 + 64);
+}
+
 struct http_loop {
 	const struct mkt_app	*app;
 	int			 fd;
 	volatile sig_atomic_t	*stopping;
 	long			 threads;
 	atomic_long		 busy;		/* threads holding a connection */
+	pthread_mutex_t		 accept_lock;
 };
 
 struct conn {
@@ -811,8 +839,10 @@ linger_close(struct conn *c)
 
 /*
  * A thread takes connections one at a time and serves each until it
- * closes.  Every thread waits in accept() itself: Linux wakes one of
- * them per connection, so no lock is needed around it.
+ * closes.  One thread at a time waits in accept(): Linux sets a file
+ * descriptor aside for each waiting accept(), and a thousand of them
+ * would use up the process's limit before any client came.  The
+ * hand-over costs a wake-up per connection, not per call.
  */
 static void *
 http_thread(void *arg)
@@ -830,8 +860,10 @@ http_thread(void *arg)
 	c->loop = l;
 	while (!*l->stopping) {
 		salen = sizeof(sa);
-		c->fd = accept4(l->fd, (struct sockaddr *)&sa, &salen,
-		    SOCK_CLOEXEC);
+		pthread_mutex_lock(&l->accept_lock);
+		c->fd = *l->stopping ? -1 : accept4(l->fd,
+		    (struct sockaddr *)&sa, &salen, SOCK_CLOEXEC);
+		pthread_mutex_unlock(&l->accept_lock);
 		if (c->fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED ||
 			    errno == EMFILE || errno == ENFILE) {
@@ -879,6 +911,8 @@ mkt_http_serve(const struct mkt_app *app, int fd,
 	l.stopping = stopping;
 	l.threads = n;
 	atomic_init(&l.busy, 0);
+	pthread_mutex_init(&l.accept_lock, NULL);
+	raise_file_limit(n);
 
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 2u * 1024 * 1024);
@@ -893,5 +927,6 @@ mkt_http_serve(const struct mkt_app *app, int fd,
 		pthread_join(threads[i], NULL);
 	free(threads);
 	pthread_attr_destroy(&attr);
+	pthread_mutex_destroy(&l.accept_lock);
 	return 0;
 }

@@ -9,7 +9,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 
 const GATEWAY_URL = process.env.GATEWAY_URL || 'http://127.0.0.1:8081';
 const { hostname, port } = new URL(GATEWAY_URL);
@@ -228,36 +229,74 @@ function freePort() {
   });
 }
 
-describe('a gateway HTTP server whose threads all hold connections', () => {
-  const prefix = process.env.MKT_PREFIX || new URL('../../var/prefix', import.meta.url).pathname;
-  let child, small;
-  before(async () => {
-    const p = await freePort();
-    small = { hostname: '127.0.0.1', port: p };
-    child = spawn(`${prefix}/libexec/llm-marketplace/mkt-consume`, ['--http', `127.0.0.1:${p}`, '--threads', '2'], {
-      env: { ...process.env, MKT_CONFIG: `${prefix}/etc/llm-marketplace/marketplace.conf` }, stdio: 'ignore',
+const prefix = process.env.MKT_PREFIX || new URL('../../var/prefix', import.meta.url).pathname;
+
+/** Asks /health/consume on a connection that is not kept (fetch() would
+ *  keep one, and hold a thread): the parsed JSON, or null. */
+function probe(p) {
+  return new Promise((resolve) => {
+    const s = net.connect(p, '127.0.0.1');
+    let acc = '';
+    s.on('connect', () => s.write('GET /health/consume HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    s.on('data', (d) => { acc += d; });
+    s.on('close', () => {
+      const r = responses(acc)[0];
+      try { resolve(r && r.status === 200 ? JSON.parse(r.body) : null); } catch { resolve(null); }
     });
-    // Asked on a connection that is not kept: fetch() would keep one,
-    // and hold one of the two threads.
-    const probe = () => new Promise((resolve) => {
-      const s = net.connect(p, '127.0.0.1');
-      let acc = '';
-      s.on('connect', () => s.write(`GET /health/consume HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
-      s.on('data', (d) => { acc += d; });
-      s.on('close', () => resolve(acc.startsWith('HTTP/1.1 200 ')));
-      s.on('error', () => resolve(false));
-    });
-    for (let i = 0; i < 100; i++) {
-      if (await probe()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('the two-thread gateway did not start');
+    s.on('error', () => resolve(null));
   });
-  after(() => new Promise((resolve) => {
+}
+
+/** A gateway HTTP server of the test's own: { child, port }. */
+async function startGateway(args, wrap = []) {
+  const p = await freePort();
+  const bin = `${prefix}/libexec/llm-marketplace/mkt-consume`;
+  const argv = [...wrap, bin, '--http', `127.0.0.1:${p}`, ...args];
+  const child = spawn(argv[0], argv.slice(1), {
+    env: { ...process.env, MKT_CONFIG: `${prefix}/etc/llm-marketplace/marketplace.conf` }, stdio: 'ignore',
+  });
+  for (let i = 0; i < 150; i++) {
+    if (await probe(p)) return { child, port: p };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`the gateway (${args.join(' ')}) did not start`);
+}
+
+function stopGateway(child) {
+  return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
     child.on('exit', resolve);
     child.kill('SIGTERM');
-  }));
+  });
+}
+
+describe('a gateway HTTP server of 1,100 threads, under a limit of 1,024 open files', () => {
+  let child, p;
+  before(async () => { ({ child, port: p } = await startGateway(['--threads', '1100'], ['prlimit', '--nofile=1024:1024'])); });
+  after(() => stopGateway(child));
+
+  it('still has descriptors for its database and memcached: threads waiting for clients do not hold one each', async () => {
+    // Once every thread is up and waiting (the serving process is the
+    // child of the one started), several threads answer in turn.
+    const server = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim();
+    for (let i = 0; i < 100 && readdirSync(`/proc/${server}/task`).length < 1101; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(readdirSync(`/proc/${server}/task`).length >= 1101, 'all 1,100 threads started');
+    await new Promise((r) => setTimeout(r, 1000));
+    for (let i = 0; i < 5; i++) {
+      const h = await probe(p);
+      assert.equal(h?.status, 'ok', JSON.stringify(h));
+      for (const check of ['database', 'memcached']) assert.equal(h.checks[check].status, 'ok', JSON.stringify(h.checks[check]));
+    }
+  });
+});
+
+describe('a gateway HTTP server whose threads all hold connections', () => {
+  let child, small;
+  before(async () => { ({ child, port: small } = await startGateway(['--threads', '2'])); small = { hostname: '127.0.0.1', port: small }; });
+  after(() => stopGateway(child));
 
   it('a quiet kept-alive client gives its thread up for a new one within a second or two, not the 5 s idle time', async () => {
     const connect = () => new Promise((resolve) => { const s = net.connect(small.port, small.hostname, () => resolve(s)); });
