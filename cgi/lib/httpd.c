@@ -107,6 +107,7 @@ struct conn {
 	size_t			 envlen;
 
 	bool			 head_method;
+	bool			 http10;
 	bool			 keep_alive;
 
 	/* The answer: the handler's CGI head is staged until the framing is
@@ -248,7 +249,8 @@ commit_head(struct conn *c, size_t body_len)
 	if (!c->keep_alive)
 		mkt_buf_puts(&c->out, "Connection: close\r\n");
 	else
-		mkt_buf_printf(&c->out, "Keep-Alive: timeout=%d\r\n",
+		mkt_buf_printf(&c->out, "%sKeep-Alive: timeout=%d\r\n",
+		    c->http10 ? "Connection: keep-alive\r\n" : "",
 		    IDLE_SECONDS);
 	mkt_buf_puts(&c->out, "\r\n");
 
@@ -658,6 +660,7 @@ parse_head(struct conn *c, size_t headlen, const char **detail)
 	c->expect_continue = v != NULL && strcasecmp(v, "100-continue") == 0 &&
 	    !http10 && c->body_left > 0;
 	c->head_method = sp1 - c->in == 4 && memcmp(c->in, "HEAD", 4) == 0;
+	c->http10 = http10;
 	return 0;
 }
 

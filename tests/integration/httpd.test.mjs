@@ -123,6 +123,14 @@ describe('the gateway\'s own HTTP/1.1 server', () => {
     assert.equal(responses(r.text)[0].status, 200);
   });
 
+  it('keeps an HTTP/1.0 connection that asks for it, and says so', async () => {
+    const ask = 'GET /health/consume HTTP/1.0\r\nConnection: keep-alive\r\n\r\n';
+    const { text } = await exchange(ask + ask, { until: count(2) });
+    const rs = responses(text);
+    assert.deepEqual(rs.map((r) => r.status), [200, 200]);
+    assert.equal(rs[0].headers.connection, 'keep-alive');
+  });
+
   it('answers HEAD with the headers of GET and no body, and goes on', async () => {
     const { text } = await exchange(req('/health/consume', '', 'HEAD') + req('/health/consume', 'Connection: close\r\n'));
     const head = text.slice(0, text.indexOf('\r\n\r\n'));
