@@ -71,6 +71,8 @@ mkt_app_init(struct mkt_app *app, const struct mkt_program *prog,
 	app->database = mkt_config_str(cfg, "database",
 	    "dbname=marketplace");
 	app->memcached = mkt_config_str(cfg, "memcached", "127.0.0.1:11211");
+	app->memcached_timeout_ms = mkt_config_long(cfg, "memcached_timeout_ms",
+	    250, 10, 10000);
 	app->template_dir = mkt_config_str(cfg, "template_dir", TEMPLATEDIR);
 	app->locale_dir = mkt_config_str(cfg, "locale_dir", LOCALEDIR);
 	app->static_url = mkt_config_str(cfg, "static_url", "/static");

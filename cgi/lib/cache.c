@@ -35,12 +35,15 @@ handle(struct mkt_req *r)
 	memcached_server_list_free(servers);
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_DISTRIBUTION,
 	    MEMCACHED_DISTRIBUTION_CONSISTENT);
-	/* A server that is down refuses at once; these bound a slow one.
-	 * Not much lower: on a loaded machine a healthy server can take
-	 * tens of milliseconds, and a rate limit that times out lets the
-	 * call through (gateway_ratelimit_fail = open). */
-	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, 250);
-	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, 250);
+	/* A server that is down refuses at once; these bound a slow one
+	 * (memcached_timeout_ms, 250).  Not much lower: on a loaded machine
+	 * a healthy server can take tens of milliseconds, and a rate limit
+	 * that times out lets the call through (gateway_ratelimit_fail =
+	 * open). */
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT,
+	    (uint64_t)r->app->memcached_timeout_ms);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT,
+	    (uint64_t)r->app->memcached_timeout_ms);
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);

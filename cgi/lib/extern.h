@@ -29,6 +29,7 @@ struct mkt_app {
 	struct mkt_config	*cfg;
 	const char		*database;	/* libpq connection string */
 	const char		*memcached;	/* host:port[,host:port…] */
+	long			 memcached_timeout_ms;
 	const char		*template_dir;
 	const char		*locale_dir;
 	const char		*static_url;
