@@ -821,6 +821,7 @@ gw_health(struct mkt_req *r)
 {
 	struct json_object	*v, *g, *a;
 	unsigned long		 hits, misses;
+	long			 threads, connections;
 	int			 status = mkt_health(r);
 
 	pthread_once(&batches_once, batches_init);
@@ -842,6 +843,14 @@ gw_health(struct mkt_req *r)
 	json_object_object_add(g, "reservations",
 	    batch_figures(&reserve_batch));
 	json_object_object_add(g, "settlements", batch_figures(&settle_batch));
+	if (mkt_http_figures(&threads, &connections)) {
+		a = json_object_new_object();
+		json_object_object_add(a, "threads",
+		    json_object_new_int64(threads));
+		json_object_object_add(a, "connections",
+		    json_object_new_int64(connections));
+		json_object_object_add(g, "http_server", a);
+	}
 	json_object_object_add(v, "gateway", g);
 	return status;
 }

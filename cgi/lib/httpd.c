@@ -85,6 +85,21 @@ struct http_loop {
 	pthread_mutex_t		 accept_lock;
 };
 
+/* The one server of this process, for /health (NULL under FastCGI). */
+static struct http_loop	*serving;
+
+bool
+mkt_http_figures(long *threads, long *connections)
+{
+	struct http_loop	*l = serving;
+
+	if (l == NULL)
+		return false;
+	*threads = l->threads;
+	*connections = atomic_load_explicit(&l->busy, memory_order_relaxed);
+	return true;
+}
+
 struct conn {
 	int			 fd;
 	struct http_loop	*loop;
@@ -916,6 +931,7 @@ mkt_http_serve(const struct mkt_app *app, int fd,
 	atomic_init(&l.busy, 0);
 	pthread_mutex_init(&l.accept_lock, NULL);
 	raise_file_limit(n);
+	serving = &l;
 
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 2u * 1024 * 1024);
@@ -930,6 +946,7 @@ mkt_http_serve(const struct mkt_app *app, int fd,
 		pthread_join(threads[i], NULL);
 	free(threads);
 	pthread_attr_destroy(&attr);
+	serving = NULL;
 	pthread_mutex_destroy(&l.accept_lock);
 	return 0;
 }

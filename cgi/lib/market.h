@@ -666,6 +666,9 @@ const char *mkt_gateway_url(struct mkt_req *);
 double	 mkt_elapsed_ms(const struct timespec *);
 /* Milliseconds of the monotonic clock (for deadlines in memory). */
 long long mkt_monotonic_ms(void);
+/* The gateway's own HTTP server: its threads and the client connections
+ * they hold now; false when this process answers through FastCGI. */
+bool	 mkt_http_figures(long *threads, long *connections);
 /* FNV-1a over s, continuing from h (MKT_FNV1A_BASIS to start): the
  * slot of a string in a small in-memory table, never for security. */
 #define MKT_FNV1A_BASIS	14695981039346656037ULL

@@ -100,7 +100,11 @@ describe('the gateway\'s own HTTP/1.1 server', () => {
       assert.equal(Number(r.headers['content-length']), Buffer.byteLength(r.body, 'latin1'));
       assert.match(r.headers.date, /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/);
       assert.match(r.headers['keep-alive'], /^timeout=\d+$/);
-      assert.equal(JSON.parse(r.body).program, 'consume');
+      const h = JSON.parse(r.body);
+      assert.equal(h.program, 'consume');
+      // Its figures: this very connection is one it holds.
+      assert.ok(h.gateway.http_server.threads >= 2, JSON.stringify(h.gateway));
+      assert.ok(h.gateway.http_server.connections >= 1, JSON.stringify(h.gateway));
     }
     s.destroy();
   });
