@@ -104,6 +104,7 @@ void	 mkt_worker_free(struct mkt_worker *);
 /* request.c */
 void	 mkt_handle(struct mkt_worker *, const struct mkt_io *, void *ioctx,
 	    char *const *envp);
+const char *mkt_env_get(char *const *envp, const char *name);
 /* httpd.c: answering HTTP/1.1 clients directly (mkt-consume --http) */
 int	 mkt_http_listen(const char *spec, char *err, size_t errsz);
 int	 mkt_http_serve(const struct mkt_app *, int fd,

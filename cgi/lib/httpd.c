@@ -132,7 +132,7 @@ struct conn {
 	bool			 head_sent;
 	bool			 chunked;
 	bool			 no_body;	/* HEAD, 204, 304 */
-	int			 status;
+	bool			 linger;	/* input may be left unread */
 };
 
 /* ---- sending ---- */
@@ -201,6 +201,26 @@ reply_error(struct conn *c, int status, const char *detail)
 	send_all(c, b.ptr, b.len);
 	mkt_buf_free(&b);
 	c->keep_alive = false;
+	c->linger = true;
+}
+
+/* Where the handler's CGI head ends in what it wrote so far, or NULL. */
+static const char *
+staged_head_end(const struct conn *c)
+{
+	return c->stage.len > 0 ?
+	    memmem(c->stage.ptr, c->stage.len, "\r\n\r\n", 4) : NULL;
+}
+
+/* Body bytes to the output, framed as a chunk when the body is chunked. */
+static void
+put_body(struct conn *c, const char *p, size_t n)
+{
+	if (c->chunked)
+		mkt_buf_printf(&c->out, "%zx\r\n", n);
+	mkt_buf_append(&c->out, p, n);
+	if (c->chunked)
+		mkt_buf_puts(&c->out, "\r\n");
 }
 
 /*
@@ -215,42 +235,40 @@ commit_head(struct conn *c, size_t body_len)
 	const char	*p = c->stage.ptr, *end, *eol;
 	struct mkt_buf	 fields;
 	size_t		 headlen;
+	int		 status = 500;
 	bool		 has_length = false;
 
 	c->head_sent = true;
-	end = c->stage.len > 0 ?
-	    memmem(c->stage.ptr, c->stage.len, "\r\n\r\n", 4) : NULL;
-	if (end == NULL) {
+	if ((end = staged_head_end(c)) == NULL) {
 		c->no_body = true;
 		reply_error(c, 500, "the handler wrote no answer");
 		return false;
 	}
 	headlen = (size_t)(end - c->stage.ptr) + 4;
-	c->status = 500;
 	mkt_buf_init(&fields);
 	for (; p < end; p = eol + 2) {
 		eol = memmem(p, (size_t)(end + 2 - p), "\r\n", 2);
 		if (strncasecmp(p, "Status:", 7) == 0) {
-			c->status = atoi(p + 7);
+			status = atoi(p + 7);
 			continue;
 		}
 		if (strncasecmp(p, "Content-Length:", 15) == 0)
 			has_length = true;
 		mkt_buf_append(&fields, p, (size_t)(eol - p) + 2);
 	}
-	if (c->status < 200 || c->status > 599)
-		c->status = 500;
-	if (c->status == 204 || c->status == 304 || c->head_method)
+	if (status < 200 || status > 599)
+		status = 500;
+	if (status == 204 || status == 304 || c->head_method)
 		c->no_body = true;
 
 	mkt_buf_reset(&c->out);
-	mkt_buf_printf(&c->out, "HTTP/1.1 %d %s\r\n", c->status,
-	    mkt_status_text(c->status));
+	mkt_buf_printf(&c->out, "HTTP/1.1 %d %s\r\n", status,
+	    mkt_status_text(status));
 	put_date(&c->out);
 	if (fields.len > 0)
 		mkt_buf_append(&c->out, fields.ptr, fields.len);
 	mkt_buf_free(&fields);
-	if (!has_length && c->status != 204 && c->status != 304) {
+	if (!has_length && status != 204 && status != 304) {
 		if (body_len != (size_t)-1)
 			mkt_buf_printf(&c->out, "Content-Length: %zu\r\n",
 			    body_len);
@@ -270,15 +288,8 @@ commit_head(struct conn *c, size_t body_len)
 	mkt_buf_puts(&c->out, "\r\n");
 
 	/* What the handler wrote after its head is the body's start. */
-	if (c->stage.len > headlen && !c->no_body) {
-		if (c->chunked)
-			mkt_buf_printf(&c->out, "%zx\r\n",
-			    c->stage.len - headlen);
-		mkt_buf_append(&c->out, c->stage.ptr + headlen,
-		    c->stage.len - headlen);
-		if (c->chunked)
-			mkt_buf_puts(&c->out, "\r\n");
-	}
+	if (c->stage.len > headlen && !c->no_body)
+		put_body(c, c->stage.ptr + headlen, c->stage.len - headlen);
 	mkt_buf_reset(&c->stage);
 	return true;
 }
@@ -286,8 +297,7 @@ commit_head(struct conn *c, size_t body_len)
 static size_t
 staged_body_len(const struct conn *c)
 {
-	const char	*end = c->stage.len > 0 ?
-	    memmem(c->stage.ptr, c->stage.len, "\r\n\r\n", 4) : NULL;
+	const char	*end = staged_head_end(c);
 
 	return end == NULL ? 0 :
 	    c->stage.len - (size_t)(end + 4 - c->stage.ptr);
@@ -363,8 +373,7 @@ conn_read(void *ctx, char *buf, size_t n)
 	if (c->expect_continue) {
 		/* An answer already written (a 401, a 413) does not invite the
 		 * body it refuses: the connection closes after it instead. */
-		if (!c->head_sent && c->stage.len > 0 &&
-		    memmem(c->stage.ptr, c->stage.len, "\r\n\r\n", 4) != NULL)
+		if (!c->head_sent && staged_head_end(c) != NULL)
 			return 0;
 		/* The client waits for this before it sends the body. */
 		c->expect_continue = false;
@@ -400,11 +409,7 @@ conn_write(void *ctx, const char *p, size_t n)
 	}
 	if (c->no_body || n == 0)
 		return true;
-	if (c->chunked)
-		mkt_buf_printf(&c->out, "%zx\r\n", n);
-	mkt_buf_append(&c->out, p, n);
-	if (c->chunked)
-		mkt_buf_puts(&c->out, "\r\n");
+	put_body(c, p, n);
 	return c->out.len < SEND_BATCH || send_out(c);
 }
 
@@ -458,15 +463,17 @@ env_add(struct conn *c, const char *name, size_t nlen, const char *prefix,
 	return true;
 }
 
+/* A variable of the server's own, named as CGI names it. */
+static bool
+env_set(struct conn *c, const char *name, const char *val, size_t vlen)
+{
+	return env_add(c, name, strlen(name), "", val, vlen);
+}
+
 static const char *
 env_get(const struct conn *c, const char *name)
 {
-	size_t	 n = strlen(name);
-
-	for (size_t i = 0; i < c->nenv; i++)
-		if (strncmp(c->env[i], name, n) == 0 && c->env[i][n] == '=')
-			return c->env[i] + n + 1;
-	return NULL;
+	return mkt_env_get(c->env, name);
 }
 
 /* Does a comma-separated header value hold this token? */
@@ -593,20 +600,18 @@ parse_head(struct conn *c, size_t headlen, const char **detail)
 	}
 
 	*detail = "the request is too large";
-	if (!env_add(c, "REQUEST_METHOD", 14, "", c->in, (size_t)(sp1 - c->in)) ||
-	    !env_add(c, "REQUEST_URI", 11, "", sp1 + 1, (size_t)(sp2 - sp1 - 1)) ||
-	    !env_add(c, "SERVER_PROTOCOL", 15, "", sp2 + 1, strlen(sp2 + 1)) ||
-	    !env_add(c, "REMOTE_ADDR", 11, "", c->addr, strlen(c->addr)) ||
-	    !env_add(c, "REMOTE_PORT", 11, "", c->port, strlen(c->port)) ||
-	    !env_add(c, "SERVER_PORT", 11, "", c->local_port,
-	    strlen(c->local_port)) ||
-	    !env_add(c, "REQUEST_SCHEME", 14, "", "http", 4) ||
-	    !env_add(c, "SCRIPT_NAME", 11, "", "", 0) ||
-	    !env_add(c, "GATEWAY_INTERFACE", 17, "", "CGI/1.1", 7))
-		return 431;
 	q = memchr(sp1 + 1, '?', (size_t)(sp2 - sp1 - 1));
-	if (!env_add(c, "QUERY_STRING", 12, "", q ? q + 1 : "",
-	    q ? (size_t)(sp2 - q - 1) : 0))
+	if (!env_set(c, "REQUEST_METHOD", c->in, (size_t)(sp1 - c->in)) ||
+	    !env_set(c, "REQUEST_URI", sp1 + 1, (size_t)(sp2 - sp1 - 1)) ||
+	    !env_set(c, "QUERY_STRING", q ? q + 1 : "",
+	    q ? (size_t)(sp2 - q - 1) : 0) ||
+	    !env_set(c, "SERVER_PROTOCOL", sp2 + 1, strlen(sp2 + 1)) ||
+	    !env_set(c, "REMOTE_ADDR", c->addr, strlen(c->addr)) ||
+	    !env_set(c, "REMOTE_PORT", c->port, strlen(c->port)) ||
+	    !env_set(c, "SERVER_PORT", c->local_port, strlen(c->local_port)) ||
+	    !env_set(c, "REQUEST_SCHEME", "http", 4) ||
+	    !env_set(c, "SCRIPT_NAME", "", 0) ||
+	    !env_set(c, "GATEWAY_INTERFACE", "CGI/1.1", 7))
 		return 431;
 
 	/* Repeated headers are joined with ", " (RFC 9110 section 5.3). */
@@ -730,7 +735,7 @@ serve_conn(struct mkt_worker *w, struct conn *c)
 	const char	*detail;
 
 	c->in_len = c->in_off = 0;
-	c->dead = false;
+	c->dead = c->linger = false;
 	for (;;) {
 		c->keep_alive = false;
 		if (!read_head(c, &headlen, &status)) {
@@ -762,6 +767,8 @@ serve_conn(struct mkt_worker *w, struct conn *c)
 		/* A body left unread cannot be told from the next request. */
 		if (c->body_left > 0 || c->dead)
 			c->keep_alive = false;
+		if (c->body_left > 0)
+			c->linger = true;
 		if (!c->head_sent)
 			commit_head(c, staged_body_len(c));
 		else if (c->chunked)
@@ -839,8 +846,10 @@ set_timeout(int fd, int opt, int seconds)
 /*
  * Closing a socket with unread input makes the kernel send a reset, which
  * can destroy the answer before the client reads it (a 431 to a 20 KB
- * head).  So: stop sending, read what the client still sends for a short
- * while, then close, as lighttpd and nginx do.
+ * head).  So, after a refusal or a body left unread: stop sending, read
+ * what the client still sends for a short while, then close, as lighttpd
+ * and nginx do.  A quiet connection is closed at once: waiting on it
+ * would hold the very thread a waiting client needs.
  */
 static void
 linger_close(struct conn *c)
@@ -848,7 +857,7 @@ linger_close(struct conn *c)
 	char	 scratch[4096];
 	int	 i;
 
-	if (!c->dead && shutdown(c->fd, SHUT_WR) == 0)
+	if (c->linger && !c->dead && shutdown(c->fd, SHUT_WR) == 0)
 		for (i = 0; i < 64; i++)	/* 256 KiB, or 1 s of silence */
 			if (recv(c->fd, scratch, sizeof(scratch), 0) <= 0)
 				break;

@@ -20,18 +20,25 @@ mkt_req_id(const struct mkt_req *r)
 	return r != NULL ? r->id : NULL;
 }
 
+/* The value of NAME in a NULL-terminated array of "NAME=value". */
 const char *
-mkt_req_env(const struct mkt_req *r, const char *name)
+mkt_env_get(char *const *envp, const char *name)
 {
 	size_t		 n = strlen(name);
 	char *const	*e;
 
-	if (r->envp == NULL)
+	if (envp == NULL)
 		return NULL;
-	for (e = r->envp; *e != NULL; e++)
+	for (e = envp; *e != NULL; e++)
 		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
 			return *e + n + 1;
 	return NULL;
+}
+
+const char *
+mkt_req_env(const struct mkt_req *r, const char *name)
+{
+	return mkt_env_get(r->envp, name);
 }
 
 /* Headers arrive as CGI variables: "Accept-Language" is HTTP_ACCEPT_LANGUAGE. */

@@ -246,15 +246,20 @@ serve_cgi(const struct mkt_app *app)
 	return 0;
 }
 
+/* Once listening, so that a script may wait for the file. */
 static bool
-write_pid(const char *path)
+write_pid(const struct mkt_program *prog, const char *path)
 {
 	FILE	*f = fopen(path, "w");
 
-	if (f == NULL)
-		return false;
-	fprintf(f, "%ld\n", (long)getpid());
-	return fclose(f) == 0;
+	if (f != NULL) {
+		fprintf(f, "%ld\n", (long)getpid());
+		if (fclose(f) == 0)
+			return true;
+	}
+	fprintf(stderr, "mkt-%s: could not write %s: %s\n", prog->name, path,
+	    strerror(errno));
+	return false;
 }
 
 static void
@@ -276,6 +281,7 @@ usage(FILE *f, const struct mkt_program *prog, const char *argv0)
 	    "  -H, --http ADDR:PORT answer HTTP/1.1 clients there ([::1]:PORT,\n"
 	    "                       :PORT for every address)\n"
 	    "  -p, --pid-file FILE  write the process id there once listening\n"
+	    "                       (with -s or -H)\n"
 	    "  -n, --threads N      worker threads (default 1, or \"threads\"); more\n"
 	    "                       than db_pool_size (16) share that many\n"
 	    "                       database connections\n"
@@ -397,9 +403,7 @@ mkt_main(int argc, char **argv, const struct mkt_program *prog)
 			goto out;
 		}
 		listen_fd = fd;
-		if (pid_file != NULL && !write_pid(pid_file)) {
-			fprintf(stderr, "mkt-%s: could not write %s: %s\n",
-			    prog->name, pid_file, strerror(errno));
+		if (pid_file != NULL && !write_pid(prog, pid_file)) {
 			rc = 1;
 			goto out;
 		}
@@ -413,6 +417,10 @@ mkt_main(int argc, char **argv, const struct mkt_program *prog)
 		if ((fd = FCGX_OpenSocket(listen_on, 128)) < 0) {
 			fprintf(stderr, "mkt-%s: could not listen on \"%s\"\n",
 			    prog->name, listen_on);
+			rc = 1;
+			goto out;
+		}
+		if (pid_file != NULL && !write_pid(prog, pid_file)) {
 			rc = 1;
 			goto out;
 		}
