@@ -312,18 +312,10 @@ static const struct mkt_sql q_did_you_mean = { "catalog_did_you_mean", 2,
 
 /* Every search goes to the outbox (search_performed, for the analytics
  * hub); one that found fewer than three services is also counted in
- * search_misses: demand the catalog does not meet.  No person's id. */
+ * search_misses: demand the catalog does not meet.  No person's id.
+ * Committed without waiting for the disk (0017_search_record.sql). */
 static const struct mkt_sql q_record = { "catalog_record_search", 4,
-	"WITH miss AS ("
-	"  INSERT INTO search_misses (query, results)"
-	"  SELECT $1, $2::integer WHERE $2::integer < 3"
-	"    AND NOT $4::boolean"
-	"  ON CONFLICT (query) DO UPDATE SET times = search_misses.times + 1,"
-	"    results = EXCLUDED.results, last_at = now())"
-	" INSERT INTO outbox (destination, event_type, aggregate_type, payload)"
-	" VALUES ('analytics', 'search_performed', 'search',"
-	"  json_build_object('query', $1, 'results', $2::integer,"
-	"    'filtered', $4::boolean, 'clearance', $3::integer))" };
+	"SELECT search_record($1, $2::integer, $3::integer, $4::boolean)" };
 
 /* Did the query string narrow the search beyond its words? */
 static bool
