@@ -27,7 +27,8 @@
 // Environment: MKT_STATE (./var), MKT_HTTP_PORT (8080), MKT_PG_PORT
 // (55432), MKT_MC_PORT (11311), BASE_URL, RUNS (API requests per class,
 // 100), SQL_RUNS (runs of each SQL statement, 5), FTS_RUNS (runs of each
-// FTS5 query, 20), CLIENTS (2), SKIP_FTS=1, SKIP_SQL=1.
+// FTS5 query, 20), CLIENTS (2), SKIP_FTS=1, SKIP_SQL=1, URLS_FILE (write
+// the query set's URLs there and stop).
 import { spawn, execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import fs from 'node:fs';
@@ -326,6 +327,13 @@ for (const k of classes) {
   }
 }
 for (const d of dropped) console.log(`  dropped, read as filters: ${d}`);
+
+// URLS_FILE=path: write each class's URLs there (a line each: class,
+// tab, URL) and stop, for profiling one request at a time.
+if (process.env.URLS_FILE) {
+  fs.writeFileSync(process.env.URLS_FILE, classes.flatMap((k) => k.urls.map((u) => `${k.name}\t${u}\n`)).join(''));
+  process.exit(0);
+}
 
 // ---- 1. the HTTP API ----
 

@@ -59,11 +59,15 @@ struct facets {
  *
  *  1. q_estimate: the planner's estimate of the match set.
  *  2. q_counts takes the matching services, at most EXACT_MAX + 1 of
- *     them (search_exact_max, 5000) or, when the estimate is beyond
- *     twice that, FACET_SAMPLE, and counts them by category and facet.
- *     When it saw every match, every count is exact; otherwise the
- *     estimate is the total, the counts are the sample's scaled to it,
- *     and the page says "about".
+ *     them (search_exact_max, 5000), and counts them by category and
+ *     facet.  When the estimate is beyond twice that, it takes only the
+ *     matches in one share of the catalog (1/16 … 1/1024, by the hash of
+ *     the id, each share with indexes of its own: 0018_search_sample.sql),
+ *     the share that holds a few hundred to a few thousand of them; every
+ *     count, and the total, is the sample's times the share.  When the
+ *     share holds too few, or no share fits, the first FACET_SAMPLE
+ *     matches are counted and scaled to the estimate.  Either way the
+ *     page says "about".
  *  3. q_page[sort] returns the page.  Sorted by relevance when not every
  *     match was seen, q_capped finds the page among the best services
  *     of each relevance tier (0016_search_tiers.sql) instead of scoring
@@ -73,14 +77,24 @@ struct facets {
  *   $1 category, $2 provider, $3 clearance (mkt_clearance()), $4 the
  *   reader's organisation, $5 the search words as a tsquery (q_words),
  *   $6…$14 the facets;
- * q_counts adds $15 the size of its sample; the pages add $15 limit,
- * $16 offset, $17 the weight of relevance, and q_capped $18 how many
- * services of each tier it needs (the end of the page).
+ * q_counts adds $15 the most rows it counts and $16 the share of the
+ * catalog it reads, as the mask of the id's hash (NULL: all); the pages
+ * add $15 limit, $16 offset, $17 the weight of relevance, and q_capped
+ * $18 how many services of each tier it needs (the end of the page).
  */
 #define SORT_RELEVANCE	3	/* sorts[] */
 #define NPARAMS		18	/* the most a statement takes */
 #define FACET_SAMPLE	500	/* matches counted by facet in a large search,
 				   at most search_exact_max */
+/* The shares of the catalog with indexes of their own (0018), smallest
+ * first, as masks of the id's hash: 1/1024 … 1/16. */
+static const long sample_masks[] = { 1023, 255, 63, 15 };
+#define SAMPLE_WORDS	250	/* matches a search's share should hold */
+#define SAMPLE_LIST	50	/* matches a list's share should hold: it
+				   reads the whole share, matches or not */
+#define SAMPLE_MIN	25	/* fewer found: not a sample worth scaling */
+#define SAMPLE_ROWS	8000	/* a share holds 500-2,000 matches when the
+				   estimate is right; at most this many */
 
 /* Listed, visible (0007_visibility.sql) and matching the facet filters,
  * given or read from the words (nlquery.c)... */
@@ -107,6 +121,10 @@ struct facets {
 	LISTED_FILTERS							\
 	" AND ($5::tsquery IS NULL OR s.search_vector @@ $5::tsquery)"
 #define IN_CATEGORY	" AND ($1::text IS NULL OR s.category = $1)"
+/* In the share of the catalog $16 names: the expression of the partial
+ * indexes of 0018, which the planner matches once $16 is a value. */
+#define IN_SAMPLE							\
+	" AND ($16::int IS NULL OR (uuid_hash(s.id) & $16::int) = 0)"
 #define MATCHES_FROM							\
 	" services s JOIN providers p ON p.id = s.provider_id"		\
 	" LEFT JOIN service_versions v ON v.id = s.current_version_id"	\
@@ -178,7 +196,7 @@ struct facets {
 	"          x (facet, value, count, ord) WHERE x.count > 0) b) c"	\
 	"    WHERE rank <= 12 GROUP BY facet) l ON l.facet = n.facet)"
 
-static const struct mkt_sql q_counts = { "catalog_counts", 15,
+static const struct mkt_sql q_counts = { "catalog_counts", 16,
 	"WITH m AS MATERIALIZED (SELECT s.category, s.tags,"
 	"   s.compliance_level, s.certifications, s.data_residency,"
 	"   s.status, p.slug AS provider, p.name AS provider_name,"
@@ -186,12 +204,12 @@ static const struct mkt_sql q_counts = { "catalog_counts", 15,
 	"   sr.bayesian AS rating,"
 	"   CASE WHEN jsonb_typeof(s.sla->'max_latency_ms') = 'number'"
 	"     THEN (s.sla->>'max_latency_ms')::numeric END AS latency"
-	"  FROM" MATCHES_FROM " WHERE" LISTED_WHERE IN_CATEGORY
+	"  FROM" MATCHES_FROM " WHERE" LISTED_WHERE IN_CATEGORY IN_SAMPLE
 	"  LIMIT $15),"
 	/* Every category, for the category list: m itself unless one
 	 * category is chosen. */
 	" a AS MATERIALIZED (SELECT s.category FROM" MATCHES_FROM
-	"  WHERE $1::text IS NOT NULL AND" LISTED_WHERE
+	"  WHERE $1::text IS NOT NULL AND" LISTED_WHERE IN_SAMPLE
 	"  LIMIT $15)"
 	" SELECT (SELECT count(*) FROM m) AS matched,"
 	" (SELECT count(*) FROM a) AS matched_all,"
@@ -582,6 +600,36 @@ scale_categories(struct mkt_req *r, struct json_object *cats,
 	return 0;
 }
 
+/* The share of the catalog whose matches a large search counts, as the
+ * mask of the id's hash: the smallest that should hold enough of them
+ * by the estimate; 0 when none does. */
+static long
+sample_mask(long est, bool words)
+{
+	long	 want = words ? SAMPLE_WORDS : SAMPLE_LIST;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(sample_masks) / sizeof(sample_masks[0]); i++)
+		if (est / (sample_masks[i] + 1) >= want)
+			return sample_masks[i];
+	return 0;
+}
+
+/* q_counts over at most take matches, of the share mask (0: of all). */
+static PGresult *
+count_matches(struct mkt_req *r, const char **params, long take, long mask)
+{
+	const char	*limit = params[14], *offset = params[15];
+	PGresult	*res;
+
+	params[14] = mkt_arena_printf(r->arena, "%ld", take);
+	params[15] = mask > 0 ? mkt_arena_printf(r->arena, "%ld", mask) : NULL;
+	res = mkt_db_exec(r, &q_counts, params);
+	params[14] = limit;
+	params[15] = offset;
+	return res;
+}
+
 static long
 sort_index(const char *sort)
 {
@@ -676,8 +724,8 @@ catalog_list(struct mkt_req *r)
 	long			 per = pp->present ? (long)pp->i : 20;
 	long			 total, matched, matched_all, pages, ttl, i, n, si;
 	char			 limit[24], offset[24], level[4], *key,
-				 tier_k[24], sample[24];
-	long			 exact_max, est, take, catalog = 0;
+				 tier_k[24];
+	long			 exact_max, est, take, mask, catalog = 0;
 	const struct mkt_sql	*page_sql;
 	const char		*params[NPARAMS], *cached, *org;
 	bool			 estimated = false, capped;
@@ -760,33 +808,50 @@ catalog_list(struct mkt_req *r)
 	 * match through the full-text index. */
 	if ((est = estimate(r, params)) < 0)
 		return mkt_fail_db(r);
-	take = est <= 2 * exact_max ? exact_max + 1 :
+	mask = est > 2 * exact_max ? sample_mask(est, params[4] != NULL) : 0;
+	take = est <= 2 * exact_max ? exact_max + 1 : mask > 0 ? SAMPLE_ROWS :
 	    FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
-	snprintf(sample, sizeof(sample), "%ld", take);
-	params[14] = sample;
-	res = mkt_db_exec(r, &q_counts, params);
-	params[14] = limit;
-	if (res == NULL)
+	if ((res = count_matches(r, params, take, mask)) == NULL)
 		return mkt_fail_db(r);
 	matched = mkt_db_int(res, 0, "matched");
+	if (mask > 0 && matched < SAMPLE_MIN) {
+		/* The estimate was far off: too few in the share to scale. */
+		mask = 0;
+		take = FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
+		if ((res = count_matches(r, params, take, mask)) == NULL)
+			return mkt_fail_db(r);
+		matched = mkt_db_int(res, 0, "matched");
+	}
 	cats = catalog_parse_json(r, mkt_db_val(res, 0, "categories"));
 	facets = catalog_parse_json(r, mkt_db_val(res, 0, "facets"));
+	matched_all = category == NULL ? matched :
+	    mkt_db_int(res, 0, "matched_all");
 	total = matched;
-	if (matched >= take) {
+	if (mask > 0) {
+		/* A share of the catalog: each match stands for mask + 1;
+		 * a share read only in part, for the estimate's share. */
+		estimated = true;
+		total = matched * (mask + 1);
+		if (matched >= take && est > total)
+			total = est;
+		scale_counts(facets, (double)total / (double)matched);
+		if (matched_all < take)
+			scale_list(cats, category == NULL ?
+			    (double)total / (double)matched :
+			    (double)(mask + 1));
+	} else if (matched >= take) {
 		/* Not every match was seen: the estimate, and the counts of
-		 * the sample scaled to it. */
+		 * the first matches scaled to it. */
 		estimated = true;
 		total = est > matched ? est : matched;
 		scale_counts(facets, (double)total / (double)matched);
 	}
-	matched_all = category == NULL ? matched :
-	    mkt_db_int(res, 0, "matched_all");
 	if (matched_all >= take) {
 		estimated = true;
 		if (scale_categories(r, cats, params, matched_all, total) != 0)
 			return mkt_fail_db(r);
 	}
-	capped = si == SORT_RELEVANCE && params[4] != NULL && matched >= take;
+	capped = si == SORT_RELEVANCE && params[4] != NULL && estimated;
 	/* Walking the score index reads about catalog / est rows for each
 	 * of the page * per it keeps; reading the matches reads est. */
 	if (capped && (double)est * (double)est <
