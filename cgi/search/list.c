@@ -80,10 +80,12 @@ struct facets {
  * q_counts adds $15 the most rows it counts and $16 the share of the
  * catalog it reads, as the mask of the id's hash (NULL: all); the pages
  * add $15 limit, $16 offset, $17 the weight of relevance, and q_capped
- * $18 how many services of each tier it needs (the end of the page).
+ * $18 how many services of each tier it needs (the end of the page),
+ * $19 whether the head tier is read whole and $20 whether the words
+ * exclude some.
  */
 #define SORT_RELEVANCE	3	/* sorts[] */
-#define NPARAMS		18	/* the most a statement takes */
+#define NPARAMS		20	/* the most a statement takes */
 #define FACET_SAMPLE	500	/* matches counted by facet in a large search,
 				   at most search_exact_max */
 /* The shares of the catalog with indexes of their own (0018), smallest
@@ -203,7 +205,8 @@ static const struct mkt_sql q_counts = { "catalog_counts", 16,
 	"   v.input_price_per_mtok AS price, v.context_window AS context,"
 	"   sr.bayesian AS rating,"
 	"   CASE WHEN jsonb_typeof(s.sla->'max_latency_ms') = 'number'"
-	"     THEN (s.sla->>'max_latency_ms')::numeric END AS latency"
+	"     THEN (s.sla->>'max_latency_ms')::numeric END AS latency,"
+	"   s.head_vector @@ $5::tsquery AS head"
 	"  FROM" MATCHES_FROM " WHERE" LISTED_WHERE IN_CATEGORY IN_SAMPLE
 	"  LIMIT $15),"
 	/* Every category, for the category list: m itself unless one
@@ -212,6 +215,7 @@ static const struct mkt_sql q_counts = { "catalog_counts", 16,
 	"  WHERE $1::text IS NOT NULL AND" LISTED_WHERE IN_SAMPLE
 	"  LIMIT $15)"
 	" SELECT (SELECT count(*) FROM m) AS matched,"
+	" (SELECT count(*) FROM m WHERE head) AS matched_head,"
 	" (SELECT count(*) FROM a) AS matched_all,"
 	" (SELECT json_agg(json_build_object('slug', c.slug,"
 	"    'count', coalesce(k.n, 0)) ORDER BY c.position)"
@@ -291,27 +295,43 @@ static const struct mkt_sql q_page[] = {
  * stored score orders the tier as the blend does, and a service of the
  * page cannot be missing: $18 of its own tier would rank above it.
  * Each walk stops after $18 rows, or uses its tier's own index when the
- * tier is small (the planner knows each vector's statistics).  A name or
- * head match must match as a whole too (a word excluded with "-" may be
- * in the description), but that is checked per row, as ts_match_vq(),
- * the function behind @@: as an operator, the planner would intersect
- * the tier's bitmap with the whole match set's, the cost of a large
- * search all over again.
+ * tier is small (the planner knows each vector's statistics).
+ *
+ * When $19 says the head tier is small, its matches are read once and
+ * ordered by the blended score instead of the two walks: every name
+ * match is a head match, and a head match of the page is among the best
+ * $18 head matches by that score.  (Read through the tier's index, the
+ * two walks read the same rows twice.)
+ *
+ * A name or head match must match as a whole too when $20 says the
+ * words exclude some ("-word" may be in the description); that is
+ * checked per row, as ts_match_vq(), the function behind @@: as an
+ * operator, the planner would intersect the tier's bitmap with the
+ * whole match set's, the cost of a large search all over again.
+ * Without an exclusion a name or head match is a whole match, and the
+ * check (a read of the search vector) folds away.
  */
-#define TIER_WALK(match, order)					\
+#define TIER_WALK(when, match, order)					\
 	"(SELECT s.id FROM" MATCHES_FROM				\
-	"  WHERE" LISTED_FILTERS IN_CATEGORY " AND " match		\
+	"  WHERE " when " AND" LISTED_FILTERS IN_CATEGORY " AND " match	\
 	"  ORDER BY " order " DESC, s.name, s.id LIMIT $18)"
-#define WHOLE_MATCH	" AND ts_match_vq(s.search_vector, $5::tsquery)"
+#define WHOLE_MATCH							\
+	" AND (NOT $20::boolean OR ts_match_vq(s.search_vector, $5::tsquery))"
 #define IN_TIERS(all_order)						\
 	PAGE_SQL("SELECT" PAGE_COLUMNS PAGE_FROM			\
 	" WHERE s.id IN ("						\
-	TIER_WALK("s.name_vector @@ $5::tsquery" WHOLE_MATCH, "s.rank_static") \
-	"  UNION " TIER_WALK("s.head_vector @@ $5::tsquery" WHOLE_MATCH,	\
-	    "s.rank_static")						\
-	"  UNION " TIER_WALK("s.search_vector @@ $5::tsquery", all_order) ")" \
+	TIER_WALK("NOT $19::boolean", "s.name_vector @@ $5::tsquery"	\
+	    WHOLE_MATCH, "s.rank_static")				\
+	"  UNION " TIER_WALK("NOT $19::boolean",			\
+	    "s.head_vector @@ $5::tsquery" WHOLE_MATCH, "s.rank_static")	\
+	"  UNION " TIER_WALK("$19::boolean",				\
+	    "s.head_vector @@ $5::tsquery" WHOLE_MATCH, "($17::float8 *"	\
+	    " search_relevance(s.name_vector, s.head_vector, $5::tsquery)" \
+	    " + s.rank_static)")					\
+	"  UNION " TIER_WALK("true", "s.search_vector @@ $5::tsquery",	\
+	    all_order) ")"						\
 	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16")
-static const struct mkt_sql q_capped = { "catalog_page_capped", 18,
+static const struct mkt_sql q_capped = { "catalog_page_capped", 20,
 	IN_TIERS("s.rank_static") };
 /*
  * The same, for a match set too large to count but small next to the
@@ -321,7 +341,7 @@ static const struct mkt_sql q_capped = { "catalog_page_capped", 18,
  * does not know what @@ costs a row), so the order is an expression the
  * index does not have.
  */
-static const struct mkt_sql q_capped_few = { "catalog_page_capped_few", 18,
+static const struct mkt_sql q_capped_few = { "catalog_page_capped_few", 20,
 	IN_TIERS("(s.rank_static + 0)") };
 
 /* From the words the reader's clearance ($2) may see (0010). */
@@ -722,7 +742,8 @@ catalog_list(struct mkt_req *r)
 	    mkt_param(r, "sort")->s : deflt;
 	long			 page = pg->present ? (long)pg->i : 1;
 	long			 per = pp->present ? (long)pp->i : 20;
-	long			 total, matched, matched_all, pages, ttl, i, n, si;
+	long			 total, matched, matched_all, matched_head, pages,
+				 ttl, i, n, si;
 	char			 limit[24], offset[24], level[4], *key,
 				 tier_k[24];
 	long			 exact_max, est, take, mask, catalog = 0;
@@ -795,6 +816,7 @@ catalog_list(struct mkt_req *r)
 	mkt_search_weights(mkt_settings(r), weights);
 	params[16] = mkt_arena_printf(r->arena, "%.3f", weights[0]);
 	params[17] = tier_k;
+	params[18] = params[19] = NULL;	/* set for q_capped */
 	if (text != NULL) {
 		if ((res = mkt_db_exec(r, &q_words, &text)) == NULL)
 			return mkt_fail_db(r);
@@ -822,6 +844,7 @@ catalog_list(struct mkt_req *r)
 			return mkt_fail_db(r);
 		matched = mkt_db_int(res, 0, "matched");
 	}
+	matched_head = mkt_db_int(res, 0, "matched_head");
 	cats = catalog_parse_json(r, mkt_db_val(res, 0, "categories"));
 	facets = catalog_parse_json(r, mkt_db_val(res, 0, "facets"));
 	matched_all = category == NULL ? matched :
@@ -852,13 +875,23 @@ catalog_list(struct mkt_req *r)
 			return mkt_fail_db(r);
 	}
 	capped = si == SORT_RELEVANCE && params[4] != NULL && estimated;
-	/* Walking the score index reads about catalog / est rows for each
-	 * of the page * per it keeps; reading the matches reads est. */
-	if (capped && (double)est * (double)est <
-	    (double)(page * per) * (double)catalog)
-		page_sql = &q_capped_few;
-	else
-		page_sql = capped ? &q_capped : &q_page[si];
+	page_sql = &q_page[si];
+	if (capped) {
+		/* Walking the score index reads about catalog / n rows for
+		 * each of the page * per it keeps, n the matches it walks
+		 * through; reading the n matches reads n.  The head tier is
+		 * read once up to twice that: it saves a second walk. */
+		double	 walk = (double)(page * per) * (double)catalog;
+		double	 heads = (double)matched_head * (double)total /
+		    (double)matched;
+
+		params[18] = heads * heads < 2.0 * walk ? "true" : "false";
+		/* "!" is the tsquery's NOT (a lexeme with one is quoted,
+		 * and checked needlessly). */
+		params[19] = strchr(params[4], '!') != NULL ? "true" : "false";
+		page_sql = (double)total * (double)total < walk ?
+		    &q_capped_few : &q_capped;
+	}
 	if ((res = mkt_db_exec(r, page_sql, params)) == NULL)
 		return mkt_fail_db(r);
 	services = catalog_parse_json(r, mkt_db_val(res, 0, "services"));
