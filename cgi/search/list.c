@@ -100,7 +100,8 @@ static const long sample_masks[] = { 1023, 255, 63, 15 };
 
 /* Listed, visible (0007_visibility.sql) and matching the facet filters,
  * given or read from the words (nlquery.c)... */
-#define LISTED_FILTERS							\
+#define LISTED_FILTERS	FILTERS(TAG_RESIDENCY_INDEXED)
+#define FILTERS(tag_residency)						\
 	" s.status IN ('active', 'deprecated')"				\
 	" AND ($2::text IS NULL OR p.slug = $2)"			\
 	" AND service_visible(s.compliance_level, $3::int,"		\
@@ -108,16 +109,29 @@ static const long sample_masks[] = { 1023, 255, 63, 15 };
 	" AND ($6::numeric IS NULL"					\
 	"   OR v.input_price_per_mtok <= $6::numeric)"			\
 	" AND ($7::int IS NULL OR v.context_window >= $7::int)"		\
-	" AND ($8::text IS NULL"					\
-	"   OR residency_matches(s.data_residency, $8))"		\
+	tag_residency							\
 	" AND ($9::text IS NULL OR upper($9) = ANY("			\
 	"   SELECT upper(c) FROM unnest(s.certifications) c))"		\
 	" AND ($10::text IS NULL OR s.compliance_level = $10)"		\
-	" AND ($11::text IS NULL OR $11 = ANY(s.tags))"			\
 	" AND ($12::int IS NULL OR (jsonb_typeof(s.sla->'max_latency_ms')" \
 	"   = 'number' AND (s.sla->>'max_latency_ms')::numeric <= $12::int))" \
 	" AND ($13::text IS NULL OR s.status = $13)"			\
 	" AND ($14::numeric IS NULL OR sr.bayesian >= $14::numeric)"
+/* The tag and residency filters in the forms the full-text index holds
+ * (0019_search_facet_index.sql): with the words, the index scan
+ * intersects the lists of both... */
+#define TAG_RESIDENCY_INDEXED						\
+	" AND ($8::text IS NULL"					\
+	"   OR residency_matches(s.data_residency, $8))"		\
+	" AND ($11::text IS NULL OR s.tags @> ARRAY[$11::text])"
+/* ...and in forms it does not, tested row by row, for the walks of the
+ * name and head tiers (q_capped): the planner would narrow a tier of a
+ * few thousand rows with a bitmap of every service with the tag (83 ms
+ * for one in a third of the catalog), and it cannot see the cost. */
+#define TAG_RESIDENCY_ROWWISE						\
+	" AND ($8::text IS NULL OR residency_matches("		\
+	"   coalesce(s.data_residency, '{}'), $8))"			\
+	" AND ($11::text IS NULL OR $11 = ANY(s.tags))"
 /* ...and the words (0008_search.sql). */
 #define LISTED_WHERE							\
 	LISTED_FILTERS							\
@@ -311,25 +325,26 @@ static const struct mkt_sql q_page[] = {
  * Without an exclusion a name or head match is a whole match, and the
  * check (a read of the search vector) folds away.
  */
-#define TIER_WALK(when, match, order)					\
+#define TIER_WALK(when, filters, match, order)			\
 	"(SELECT s.id FROM" MATCHES_FROM				\
-	"  WHERE " when " AND" LISTED_FILTERS IN_CATEGORY " AND " match	\
+	"  WHERE " when " AND" filters IN_CATEGORY " AND " match	\
 	"  ORDER BY " order " DESC, s.name, s.id LIMIT $18)"
+#define HEAD_FILTERS	FILTERS(TAG_RESIDENCY_ROWWISE)
 #define WHOLE_MATCH							\
 	" AND (NOT $20::boolean OR ts_match_vq(s.search_vector, $5::tsquery))"
 #define IN_TIERS(all_order)						\
 	PAGE_SQL("SELECT" PAGE_COLUMNS PAGE_FROM			\
 	" WHERE s.id IN ("						\
-	TIER_WALK("NOT $19::boolean", "s.name_vector @@ $5::tsquery"	\
-	    WHOLE_MATCH, "s.rank_static")				\
-	"  UNION " TIER_WALK("NOT $19::boolean",			\
+	TIER_WALK("NOT $19::boolean", HEAD_FILTERS,			\
+	    "s.name_vector @@ $5::tsquery" WHOLE_MATCH, "s.rank_static")	\
+	"  UNION " TIER_WALK("NOT $19::boolean", HEAD_FILTERS,		\
 	    "s.head_vector @@ $5::tsquery" WHOLE_MATCH, "s.rank_static")	\
-	"  UNION " TIER_WALK("$19::boolean",				\
+	"  UNION " TIER_WALK("$19::boolean", HEAD_FILTERS,		\
 	    "s.head_vector @@ $5::tsquery" WHOLE_MATCH, "($17::float8 *"	\
 	    " search_relevance(s.name_vector, s.head_vector, $5::tsquery)" \
 	    " + s.rank_static)")					\
-	"  UNION " TIER_WALK("true", "s.search_vector @@ $5::tsquery",	\
-	    all_order) ")"						\
+	"  UNION " TIER_WALK("true", LISTED_FILTERS,			\
+	    "s.search_vector @@ $5::tsquery", all_order) ")"		\
 	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16")
 static const struct mkt_sql q_capped = { "catalog_page_capped", 20,
 	IN_TIERS("s.rank_static") };

@@ -14,20 +14,27 @@
 -- each share has its own full-text index: the search reads the matches
 -- of the share that holds about 500-2,000 of them, through an index a
 -- sixteenth of the size or smaller.  Counts scaled by the share are
--- unbiased estimates of the whole, filters included.  For a list
--- without words the shares have plain indexes, read whole.
+-- unbiased estimates of the whole, filters included.  The indexes hold
+-- the tags and data residency too, as the catalog's does (0019): with
+-- only the words, the planner would combine a share's small bitmap with
+-- the catalog's bitmap of a tag, the cost the share is there to avoid.
+-- For a list without words or filters the shares have plain indexes.
 --
 -- The predicate is written out in each index, as the search writes it
 -- (cgi/search/list.c, SAMPLE): the planner uses a partial index only
 -- when the query's condition is the same expression.
 CREATE INDEX services_sample16_search_idx ON services
-    USING gin (search_vector) WHERE (uuid_hash(id) & 15) = 0;
+    USING gin (search_vector, tags, data_residency)
+    WHERE (uuid_hash(id) & 15) = 0;
 CREATE INDEX services_sample64_search_idx ON services
-    USING gin (search_vector) WHERE (uuid_hash(id) & 63) = 0;
+    USING gin (search_vector, tags, data_residency)
+    WHERE (uuid_hash(id) & 63) = 0;
 CREATE INDEX services_sample256_search_idx ON services
-    USING gin (search_vector) WHERE (uuid_hash(id) & 255) = 0;
+    USING gin (search_vector, tags, data_residency)
+    WHERE (uuid_hash(id) & 255) = 0;
 CREATE INDEX services_sample1024_search_idx ON services
-    USING gin (search_vector) WHERE (uuid_hash(id) & 1023) = 0;
+    USING gin (search_vector, tags, data_residency)
+    WHERE (uuid_hash(id) & 1023) = 0;
 CREATE INDEX services_sample16_idx ON services (id)
     WHERE (uuid_hash(id) & 15) = 0;
 CREATE INDEX services_sample64_idx ON services (id)
