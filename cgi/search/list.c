@@ -147,74 +147,19 @@ static const long sample_masks[] = { 1023, 255, 63, 15 };
 	" LEFT JOIN service_ratings sr ON sr.service_id = s.id"
 
 /*
- * The facets of the sample m in two passes instead of one scan of m per
- * facet: the values of the categorical facets (provider, tags, …) grouped
- * together, the 12 commonest of each kept; the threshold facets as
- * filtered counts of a single aggregate.  Facets without values are [].
+ * The services counted, a row each with what the facets count
+ * (facets.c; arrays joined with the unit separator), and in the first
+ * row the category list and the count of the categories' services.  No service counted: one row of NULLs, with
+ * the category list.
  */
-#define FACETS_SQL							\
-	" (SELECT json_object_agg(n.facet, coalesce(l.items, '[]'))"	\
-	"  FROM unnest(ARRAY['provider', 'tag', 'compliance',"		\
-	"    'certification', 'residency', 'max_price', 'min_context',"	\
-	"    'max_latency', 'status', 'min_rating']) n (facet)"		\
-	"  LEFT JOIN (SELECT facet, json_agg(CASE WHEN facet = 'provider'"	\
-	"      THEN json_build_object('value', value, 'name', name,"	\
-	"        'count', count)"					\
-	"      ELSE json_build_object('value', value, 'count', count) END" \
-	"      ORDER BY ord, count DESC, coalesce(name, value)) AS items"	\
-	"    FROM (SELECT facet, value, name, count, 0 AS ord,"		\
-	"        row_number() OVER (PARTITION BY facet"			\
-	"          ORDER BY count DESC, coalesce(name, value)) AS rank"	\
-	"      FROM (SELECT facet, value, name, count(*) AS count FROM ("	\
-	"        SELECT 'provider' AS facet, provider AS value,"		\
-	"          provider_name AS name FROM m"				\
-	"        UNION ALL SELECT 'compliance', compliance_level, NULL FROM m" \
-	"        UNION ALL SELECT 'status', status, NULL FROM m"		\
-	"        UNION ALL SELECT 'tag', t, NULL FROM m, unnest(m.tags) t"	\
-	"        UNION ALL SELECT 'certification', upper(c), NULL"	\
-	"          FROM m, unnest(m.certifications) c"			\
-	"        UNION ALL SELECT 'residency', r, NULL"			\
-	"          FROM m, unnest(m.data_residency) r"			\
-	"        UNION ALL SELECT 'residency', 'EU', NULL FROM m"	\
-	"          WHERE residency_matches(m.data_residency, 'EU')"	\
-	"            AND NOT 'EU' = ANY(m.data_residency)) v"		\
-	"        GROUP BY 1, 2, 3) g"					\
-	"      UNION ALL SELECT b.facet, b.value, NULL, b.count,"	\
-	"        b.ord, 1 FROM (SELECT x.* FROM (SELECT"			\
-	"          count(*) FILTER (WHERE price <= 0.1) AS p1,"		\
-	"          count(*) FILTER (WHERE price <= 1) AS p2,"		\
-	"          count(*) FILTER (WHERE price <= 5) AS p3,"		\
-	"          count(*) FILTER (WHERE price <= 20) AS p4,"		\
-	"          count(*) FILTER (WHERE context >= 32000) AS c1,"	\
-	"          count(*) FILTER (WHERE context >= 128000) AS c2,"	\
-	"          count(*) FILTER (WHERE context >= 200000) AS c3,"	\
-	"          count(*) FILTER (WHERE context >= 1000000) AS c4,"	\
-	"          count(*) FILTER (WHERE latency <= 1000) AS l1,"	\
-	"          count(*) FILTER (WHERE latency <= 2000) AS l2,"	\
-	"          count(*) FILTER (WHERE latency <= 5000) AS l3,"	\
-	"          count(*) FILTER (WHERE latency <= 30000) AS l4,"	\
-	"          count(*) FILTER (WHERE rating >= 3) AS r1,"		\
-	"          count(*) FILTER (WHERE rating >= 4) AS r2,"		\
-	"          count(*) FILTER (WHERE rating >= 4.5) AS r3 FROM m) t"	\
-	"        CROSS JOIN LATERAL (VALUES"				\
-	"          ('max_price', '0.1', t.p1, 1), ('max_price', '1', t.p2, 2)," \
-	"          ('max_price', '5', t.p3, 3), ('max_price', '20', t.p4, 4)," \
-	"          ('min_context', '32000', t.c1, 1),"			\
-	"          ('min_context', '128000', t.c2, 2),"			\
-	"          ('min_context', '200000', t.c3, 3),"			\
-	"          ('min_context', '1000000', t.c4, 4),"			\
-	"          ('max_latency', '1000', t.l1, 1),"			\
-	"          ('max_latency', '2000', t.l2, 2),"			\
-	"          ('max_latency', '5000', t.l3, 3),"			\
-	"          ('max_latency', '30000', t.l4, 4),"			\
-	"          ('min_rating', '3', t.r1, 1), ('min_rating', '4', t.r2, 2)," \
-	"          ('min_rating', '4.5', t.r3, 3))"			\
-	"          x (facet, value, count, ord) WHERE x.count > 0) b) c"	\
-	"    WHERE rank <= 12 GROUP BY facet) l ON l.facet = n.facet)"
-
+#define JOINED(a)	"nullif(array_to_string(" a ", E'\\x1f'), '')"
 static const struct mkt_sql q_counts = { "catalog_counts", 16,
-	"WITH m AS MATERIALIZED (SELECT s.category, s.tags,"
-	"   s.compliance_level, s.certifications, s.data_residency,"
+	"WITH m AS MATERIALIZED (SELECT s.category,"
+	"   " JOINED("s.tags") " AS tags, s.compliance_level,"
+	"   upper(" JOINED("s.certifications") ") AS certifications,"
+	"   " JOINED("s.data_residency") " AS residency,"
+	"   residency_matches(s.data_residency, 'EU')"
+	"     AND NOT 'EU' = ANY(s.data_residency) AS eu,"
 	"   s.status, p.slug AS provider, p.name AS provider_name,"
 	"   v.input_price_per_mtok AS price, v.context_window AS context,"
 	"   sr.bayesian AS rating,"
@@ -228,16 +173,19 @@ static const struct mkt_sql q_counts = { "catalog_counts", 16,
 	" a AS MATERIALIZED (SELECT s.category FROM" MATCHES_FROM
 	"  WHERE $1::text IS NOT NULL AND" LISTED_WHERE IN_SAMPLE
 	"  LIMIT $15)"
-	" SELECT (SELECT count(*) FROM m) AS matched,"
-	" (SELECT count(*) FROM m WHERE head) AS matched_head,"
-	" (SELECT count(*) FROM a) AS matched_all,"
+	" SELECT x.*,"
+	" CASE WHEN coalesce(x.n, 1) = 1 THEN (SELECT count(*) FROM a) END"
+	"   AS matched_all,"
+	" CASE WHEN coalesce(x.n, 1) = 1 THEN"
 	" (SELECT json_agg(json_build_object('slug', c.slug,"
 	"    'count', coalesce(k.n, 0)) ORDER BY c.position)"
 	"  FROM categories c LEFT JOIN (SELECT category, count(*) AS n"
 	"    FROM (SELECT category FROM m WHERE $1::text IS NULL"
 	"          UNION ALL SELECT category FROM a) x"
-	"    GROUP BY category) k ON k.category = c.slug) AS categories,"
-	" " FACETS_SQL " AS facets" };
+	"    GROUP BY category) k ON k.category = c.slug) END AS categories"
+	" FROM (SELECT 1) one LEFT JOIN"
+	"  (SELECT m.*, row_number() OVER () AS n FROM m) x ON true"
+	" ORDER BY x.n" };
 
 /* The planner's estimate of the match set, when it is too large to
  * count: the total shown as "about N". */
@@ -850,18 +798,20 @@ catalog_list(struct mkt_req *r)
 	    FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
 	if ((res = count_matches(r, params, take, mask)) == NULL)
 		return mkt_fail_db(r);
-	matched = mkt_db_int(res, 0, "matched");
+	if ((facets = catalog_count_facets(r, res, &matched,
+	    &matched_head)) == NULL)
+		return mkt_fail(r, 500, "internal-error", NULL);
 	if (mask > 0 && matched < SAMPLE_MIN) {
 		/* The estimate was far off: too few in the share to scale. */
 		mask = 0;
 		take = FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
 		if ((res = count_matches(r, params, take, mask)) == NULL)
 			return mkt_fail_db(r);
-		matched = mkt_db_int(res, 0, "matched");
+		if ((facets = catalog_count_facets(r, res, &matched,
+		    &matched_head)) == NULL)
+			return mkt_fail(r, 500, "internal-error", NULL);
 	}
-	matched_head = mkt_db_int(res, 0, "matched_head");
 	cats = catalog_parse_json(r, mkt_db_val(res, 0, "categories"));
-	facets = catalog_parse_json(r, mkt_db_val(res, 0, "facets"));
 	matched_all = category == NULL ? matched :
 	    mkt_db_int(res, 0, "matched_all");
 	total = matched;

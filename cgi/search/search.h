@@ -16,6 +16,10 @@ void	recommend_for_reader(struct mkt_req *, struct json_object *list,
 struct json_object *catalog_category(struct mkt_req *, struct json_object *);
 struct json_object *catalog_parse_json(struct mkt_req *, const char *);
 
+/* facets.c: the facet counts of q_counts's rows (list.c) */
+struct json_object *catalog_count_facets(struct mkt_req *, PGresult *,
+	    long *matched, long *head);
+
 extern const struct mkt_param catalog_list_params[];
 extern const struct mkt_param suggest_params[];
 
