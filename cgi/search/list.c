@@ -148,8 +148,10 @@ static const long sample_masks[] = { 1023, 255, 63, 15 };
 
 /*
  * The services counted, a row each with what the facets count
- * (facets.c; arrays joined with the unit separator), and in the first
- * row the category list and the count of the categories' services.  No service counted: one row of NULLs, with
+ * (facets.c; arrays joined with the unit separator) and what the page
+ * is sorted by (name_order: the database's order of name and id, in its
+ * collation), and in the first row the category list and the count of
+ * the categories' services.  No service counted: one row of NULLs, with
  * the category list.
  */
 #define JOINED(a)	"nullif(array_to_string(" a ", E'\\x1f'), '')"
@@ -165,7 +167,13 @@ static const struct mkt_sql q_counts = { "catalog_counts", 16,
 	"   sr.bayesian AS rating,"
 	"   CASE WHEN jsonb_typeof(s.sla->'max_latency_ms') = 'number'"
 	"     THEN (s.sla->>'max_latency_ms')::numeric END AS latency,"
-	"   s.head_vector @@ $5::tsquery AS head"
+	"   s.head_vector @@ $5::tsquery AS head,"
+	/* What the page is sorted by, for a search that sees every
+	 * match (exact_page_ids()). */
+	"   s.id, s.name, s.rank_static,"
+	"   CASE WHEN $16::int IS NULL AND $5::tsquery IS NOT NULL THEN"
+	"     search_relevance(s.name_vector, s.head_vector, $5::tsquery)"
+	"   END AS rel"
 	"  FROM" MATCHES_FROM " WHERE" LISTED_WHERE IN_CATEGORY IN_SAMPLE
 	"  LIMIT $15),"
 	/* Every category, for the category list: m itself unless one
@@ -184,7 +192,9 @@ static const struct mkt_sql q_counts = { "catalog_counts", 16,
 	"          UNION ALL SELECT category FROM a) x"
 	"    GROUP BY category) k ON k.category = c.slug) END AS categories"
 	" FROM (SELECT 1) one LEFT JOIN"
-	"  (SELECT m.*, row_number() OVER () AS n FROM m) x ON true"
+	"  (SELECT m.*, row_number() OVER () AS n,"
+	"    row_number() OVER (ORDER BY m.name, m.id) AS name_order"
+	"   FROM m) x ON true"
 	" ORDER BY x.n" };
 
 /* The planner's estimate of the match set, when it is too large to
@@ -197,24 +207,25 @@ static const struct mkt_sql q_estimate = { "catalog_estimate", 14,
  * the stored score (the other three parts, weighted when "marketctl
  * search-refresh" last ran: 0010_search_scale.sql) as the index orders
  * it, so that the tiers' walks and the page agree to the last bit. */
-#define SCORE	"($17::float8 * r.rel + s.rank_static)"
+#define SCORE(w)	"(" w "::float8 * r.rel + s.rank_static)"
 /* One row of the page, its relevance computed only when it is shown
- * or sorted by. */
-#define PAGE_COLUMNS							\
+ * or sorted by; w and q name the parameters of the weight of relevance
+ * and of the words. */
+#define PAGE_COLUMNS(w)							\
 	" s.id, s.slug, s.name, s.description, s.category, s.tags,"	\
 	" s.status, p.slug AS provider_slug, p.name AS provider_name,"	\
 	" p.verified, v.version, v.currency, v.input_price_per_mtok,"	\
 	" v.output_price_per_mtok, v.context_window, v.max_output_tokens," \
 	" r.rel, s.rank_popularity AS pop, s.rank_performance AS perf,"	\
-	" s.rank_compliance AS comp, " SCORE " AS score"
-#define PAGE_FROM							\
+	" s.rank_compliance AS comp, " SCORE(w) " AS score"
+#define PAGE_FROM(q)							\
 	" FROM" MATCHES_FROM						\
-	" CROSS JOIN LATERAL (SELECT CASE WHEN $5::tsquery IS NULL"	\
+	" CROSS JOIN LATERAL (SELECT CASE WHEN " q "::tsquery IS NULL"	\
 	"   THEN 0 ELSE search_relevance(s.name_vector, s.head_vector,"	\
-	"     $5::tsquery) END AS rel) r"
+	"     " q "::tsquery) END AS rel) r"
 /* The page as JSON, in the order of the inner query; matched_in names
  * the tier of the relevance (0016_search_tiers.sql). */
-#define PAGE_SQL(inner)							\
+#define PAGE_SQL(inner, q)						\
 	"SELECT coalesce(json_agg(json_build_object("			\
 	"   'id', id, 'slug', slug, 'name', name,"			\
 	"   'description', description, 'category', category,"		\
@@ -226,7 +237,7 @@ static const struct mkt_sql q_estimate = { "catalog_estimate", 14,
 	"      'output_per_mtok', price_text(output_price_per_mtok)),"	\
 	"   'context_window', context_window,"				\
 	"   'max_output_tokens', max_output_tokens,"			\
-	"   'score', CASE WHEN $5::tsquery IS NOT NULL THEN"		\
+	"   'score', CASE WHEN " q "::tsquery IS NOT NULL THEN"		\
 	"     json_build_object('relevance', round(rel::numeric, 3),"	\
 	"      'matched_in', search_matched_in(rel),"			\
 	"      'popularity', round(pop::numeric, 3),"			\
@@ -236,8 +247,9 @@ static const struct mkt_sql q_estimate = { "catalog_estimate", 14,
 	"   ORDER BY n), '[]') AS services"				\
 	" FROM (SELECT o.*, row_number() OVER () AS n FROM (" inner ") o) x"
 #define EXACT_PAGE(order)						\
-	PAGE_SQL("SELECT" PAGE_COLUMNS PAGE_FROM " WHERE" LISTED_WHERE	\
-	    IN_CATEGORY " ORDER BY " order " LIMIT $15 OFFSET $16")
+	PAGE_SQL("SELECT" PAGE_COLUMNS("$17") PAGE_FROM("$5") " WHERE"	\
+	    LISTED_WHERE IN_CATEGORY " ORDER BY " order			\
+	    " LIMIT $15 OFFSET $16", "$5")
 
 static const struct mkt_sql q_page[] = {
 	{ "catalog_page_name", 17, EXACT_PAGE("s.name, s.id") },
@@ -248,6 +260,14 @@ static const struct mkt_sql q_page[] = {
 	{ "catalog_page_relevance", 17,
 	  EXACT_PAGE("score DESC, s.name, s.id") },
 };
+
+/* The page of a search that saw every match, by the ids of its
+ * services in their order ($1), found by exact_page_ids(); $2 the
+ * words, $3 the weight of relevance. */
+static const struct mkt_sql q_page_ids = { "catalog_page_ids", 3,
+	PAGE_SQL("SELECT" PAGE_COLUMNS("$3") PAGE_FROM("$2")
+	" WHERE s.id = ANY($1::uuid[])"
+	" ORDER BY array_position($1::uuid[], s.id)", "$2") };
 
 /*
  * Relevance over a large match set: the best $18 by stored score among
@@ -281,7 +301,7 @@ static const struct mkt_sql q_page[] = {
 #define WHOLE_MATCH							\
 	" AND (NOT $20::boolean OR ts_match_vq(s.search_vector, $5::tsquery))"
 #define IN_TIERS(all_order)						\
-	PAGE_SQL("SELECT" PAGE_COLUMNS PAGE_FROM			\
+	PAGE_SQL("SELECT" PAGE_COLUMNS("$17") PAGE_FROM("$5")		\
 	" WHERE s.id IN ("						\
 	TIER_WALK("NOT $19::boolean", HEAD_FILTERS,			\
 	    "s.name_vector @@ $5::tsquery" WHOLE_MATCH, "s.rank_static")	\
@@ -293,7 +313,7 @@ static const struct mkt_sql q_page[] = {
 	    " + s.rank_static)")					\
 	"  UNION " TIER_WALK("true", LISTED_FILTERS,			\
 	    "s.search_vector @@ $5::tsquery", all_order) ")"		\
-	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16")
+	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16", "$5")
 static const struct mkt_sql q_capped = { "catalog_page_capped", 20,
 	IN_TIERS("s.rank_static") };
 /*
@@ -613,6 +633,128 @@ count_matches(struct mkt_req *r, const char **params, long take, long mask)
 	return res;
 }
 
+/*
+ * A service of a search that saw every match, with what its page is
+ * sorted by: the orders of q_page, whose ties fall by name and id in
+ * the database's collation (name_order).
+ */
+struct ranked {
+	const char	*id;
+	double		 score, price, context;
+	long		 name_order;
+	bool		 priced, sized;
+};
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	return x->name_order < y->name_order ? -1 :
+	    x->name_order > y->name_order;
+}
+
+static int
+by_price(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->priced != y->priced)		/* NULLS LAST */
+		return x->priced ? -1 : 1;
+	if (x->priced && x->price != y->price)
+		return x->price < y->price ? -1 : 1;
+	return by_name(a, b);
+}
+
+static int
+by_context(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->sized != y->sized)		/* DESC NULLS LAST */
+		return x->sized ? -1 : 1;
+	if (x->sized && x->context != y->context)
+		return x->context > y->context ? -1 : 1;
+	return by_name(a, b);
+}
+
+static int
+by_score(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return by_name(a, b);
+}
+
+/* In the order of sorts[]. */
+static int (*const page_order[])(const void *, const void *) = {
+	by_name, by_price, by_context, by_score
+};
+
+/*
+ * The ids of the page, as a uuid[] literal, from q_counts's rows when
+ * they are every match: the page without reading the matches again.
+ * weight: the weight of relevance, as the statements take it.
+ */
+static const char *
+exact_page_ids(struct mkt_req *r, PGresult *res, long si,
+    const char *weight, long offset, long limit)
+{
+	struct ranked	*all;
+	struct mkt_buf	 b;
+	double		 w = strtod(weight, NULL);
+	int		 rows = PQntuples(res), i, n = 0;
+	int		 c_n = PQfnumber(res, "n"), c_id = PQfnumber(res, "id"),
+			 c_rel = PQfnumber(res, "rel"),
+			 c_rank = PQfnumber(res, "rank_static"),
+			 c_price = PQfnumber(res, "price"),
+			 c_ctx = PQfnumber(res, "context"),
+			 c_order = PQfnumber(res, "name_order");
+	const char	*ids;
+	long		 k;
+
+	if (c_n < 0 || c_id < 0 || c_rel < 0 || c_rank < 0 || c_price < 0 ||
+	    c_ctx < 0 || c_order < 0)
+		return NULL;
+	all = mkt_arena_alloc(r->arena, ((size_t)rows + 1) * sizeof(*all));
+	for (i = 0; i < rows; i++) {
+		struct ranked	*e = &all[n];
+		double		 rel;
+		volatile double	 weighted;
+
+		if (PQgetisnull(res, i, c_n))
+			continue;	/* the row of no match */
+		e->id = PQgetvalue(res, i, c_id);
+		e->name_order = strtol(PQgetvalue(res, i, c_order), NULL, 10);
+		/* As the statements compute it, weight * relevance + stored
+		 * score, rounded twice as PostgreSQL's float8 operators do
+		 * (volatile: a fused multiply-add would round once). */
+		rel = PQgetisnull(res, i, c_rel) ? 0 :
+		    strtod(PQgetvalue(res, i, c_rel), NULL);
+		weighted = w * rel;
+		e->score = weighted + strtod(PQgetvalue(res, i, c_rank), NULL);
+		if ((e->priced = !PQgetisnull(res, i, c_price)))
+			e->price = strtod(PQgetvalue(res, i, c_price), NULL);
+		if ((e->sized = !PQgetisnull(res, i, c_ctx)))
+			e->context = strtod(PQgetvalue(res, i, c_ctx), NULL);
+		n++;
+	}
+	qsort(all, (size_t)n, sizeof(*all), page_order[si]);
+	mkt_buf_init(&b);
+	mkt_buf_putc(&b, '{');
+	for (k = offset; k < n && k < offset + limit; k++) {
+		if (k > offset)
+			mkt_buf_putc(&b, ',');
+		mkt_buf_puts(&b, all[k].id);
+	}
+	mkt_buf_putc(&b, '}');
+	ids = mkt_arena_strdup(r->arena, b.ptr);
+	mkt_buf_free(&b);
+	return ids;
+}
+
 static long
 sort_index(const char *sort)
 {
@@ -711,8 +853,8 @@ catalog_list(struct mkt_req *r)
 				 tier_k[24];
 	long			 exact_max, est, take, mask, catalog = 0;
 	const struct mkt_sql	*page_sql;
-	const char		*params[NPARAMS], *cached, *org;
-	bool			 estimated = false, capped;
+	const char		*params[NPARAMS], *cached, *org, *ids;
+	bool			 estimated = false, capped, every_match;
 	double			 weights[MKT_SEARCH_WEIGHTS];
 	int			 clearance, status;
 	size_t			 k;
@@ -841,7 +983,15 @@ catalog_list(struct mkt_req *r)
 	}
 	capped = si == SORT_RELEVANCE && params[4] != NULL && estimated;
 	page_sql = &q_page[si];
-	if (capped) {
+	every_match = mask == 0 && matched < take;
+	if (every_match && (ids = exact_page_ids(r, res, si, params[16],
+	    (page - 1) * per, per)) != NULL) {
+		const char *by_ids[3] = { ids, params[4], params[16] };
+
+		if ((res = mkt_db_exec(r, &q_page_ids, by_ids)) == NULL)
+			return mkt_fail_db(r);
+		page_sql = NULL;
+	} else if (capped) {
 		/* Walking the score index reads about catalog / n rows for
 		 * each of the page * per it keeps, n the matches it walks
 		 * through; reading the n matches reads n.  The head tier is
@@ -857,7 +1007,8 @@ catalog_list(struct mkt_req *r)
 		page_sql = (double)total * (double)total < walk ?
 		    &q_capped_few : &q_capped;
 	}
-	if ((res = mkt_db_exec(r, page_sql, params)) == NULL)
+	if (page_sql != NULL && (res = mkt_db_exec(r, page_sql,
+	    params)) == NULL)
 		return mkt_fail_db(r);
 	services = catalog_parse_json(r, mkt_db_val(res, 0, "services"));
 	if (services == NULL)

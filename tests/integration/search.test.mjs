@@ -330,9 +330,9 @@ describe('more facets, and the filters of the query string', () => {
 // with search_exact_max lowered to 50, so that the demo catalog's searches
 // take the path of a million services (estimated counts, capped ranking).
 const PREFIX = process.env.MKT_PREFIX;
-function largeCatalogSearch(query, accept = 'application/json') {
+function largeCatalogSearch(query, accept = 'application/json', exactMax = '50') {
   const env = {
-    MKT_CONFIG: `${PREFIX}/etc/llm-marketplace/marketplace.conf`, MKT_SEARCH_EXACT_MAX: '50',
+    MKT_CONFIG: `${PREFIX}/etc/llm-marketplace/marketplace.conf`, MKT_SEARCH_EXACT_MAX: exactMax,
     MKT_CATALOG_CACHE_TTL: '0', REQUEST_METHOD: 'GET', REQUEST_URI: `/api/v1/services?${query}`,
     QUERY_STRING: query, HTTP_ACCEPT: accept, HTTP_ACCEPT_LANGUAGE: 'en', REMOTE_ADDR: '127.0.0.1', HTTP_HOST: '127.0.0.1',
   };
@@ -342,6 +342,43 @@ function largeCatalogSearch(query, accept = 'application/json') {
   assert.match(out, /^Status: 200/, out.slice(0, 300));
   return out.slice(at + 4);
 }
+
+// A search that sees every match sorts its page from the rows it counted
+// (list.c, exact_page_ids), not with a second read in SQL: the page must be
+// the one the database's ORDER BY gives, ties and collation included.
+describe('the page of a search counted exactly', () => {
+  const orders = {
+    name: 's.name, s.id',
+    price: 'v.input_price_per_mtok NULLS LAST, s.name, s.id',
+    context: 'v.context_window DESC NULLS LAST, s.name, s.id',
+    relevance: 's.rank_static DESC, s.name, s.id', // without words: the stored score
+  };
+  const expected = (q, sort, from, count) => {
+    if (sort === 'relevance' && q) {
+      return sql(`SELECT coalesce(string_agg(id::text, ' ' ORDER BY n), '') FROM search_rank_exact('${q}', 0, ${from + count})
+        WITH ORDINALITY AS e (id, score, n)`).split(' ').filter(Boolean).slice(from);
+    }
+    return sql(`SELECT coalesce(string_agg(id::text, ' ' ORDER BY n), '') FROM (SELECT s.id, row_number() OVER (ORDER BY ${orders[sort]}) AS n
+      FROM services s LEFT JOIN service_versions v ON v.id = s.current_version_id
+      WHERE s.status IN ('active', 'deprecated') AND s.compliance_level = 'public'
+      ${q ? `AND s.search_vector @@ search_query('${q}')` : ''}) x WHERE n > ${from} AND n <= ${from + count}`).split(' ').filter(Boolean);
+  };
+
+  it('is the page the database sorts, for every sort, page after page', { skip: (!HAS_PSQL || !PREFIX) && 'psql or MKT_PREFIX missing' }, () => {
+    const cases = [['', 'name'], ['', 'price'], ['', 'context'], ['', 'relevance'], ['chat', 'relevance'],
+      ['claude', 'name'], ['gpt', 'price'], ['llama', 'context'], ['mistral', 'relevance'], ['gpt -openai', 'relevance']];
+    for (const [q, sort] of cases) {
+      for (const page of [1, 2, 3]) {
+        // The program itself, uncached, as the search path of the demo
+        // catalog (every match counted up to 5,000).
+        const j = JSON.parse(largeCatalogSearch(`per_page=25&page=${page}&sort=${sort}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+          'application/json', '5000'));
+        assert.equal(j.page.estimated, false, `"${q}" is counted exactly`);
+        assert.deepEqual(j.services.map((s) => s.id), expected(q, sort, (page - 1) * 25, 25), `"${q}" by ${sort}, page ${page}`);
+      }
+    }
+  });
+});
 
 describe('searches matching more than can be counted exactly', () => {
   it('estimates the total and the facet counts, and says so', { skip: !PREFIX && 'MKT_PREFIX is not set' }, () => {
