@@ -141,13 +141,8 @@ static const long sample_masks[] = { 1023, 255, 63, 15 };
  * indexes of 0018, which the planner matches once $16 is a value. */
 #define IN_SAMPLE							\
 	" AND ($16::int IS NULL OR (uuid_hash(s.id) & $16::int) = 0)"
-/* Every service has its provider (a foreign key, NOT NULL): a left join
- * gives the same rows, and the planner leaves the providers out of a
- * statement that does not use them after folding its parameters (an
- * anonymous reader, no provider filter): no hash of every provider to
- * build for a walk of twenty rows. */
 #define MATCHES_FROM							\
-	" services s LEFT JOIN providers p ON p.id = s.provider_id"	\
+	" services s JOIN providers p ON p.id = s.provider_id"		\
 	" LEFT JOIN service_versions v ON v.id = s.current_version_id"	\
 	" LEFT JOIN service_ratings sr ON sr.service_id = s.id"
 
