@@ -63,15 +63,17 @@ struct facets {
  *     facet.  When the estimate is beyond twice that, it takes only the
  *     matches in one share of the catalog (1/16 … 1/1024, by the hash of
  *     the id, each share with indexes of its own: 0018_search_sample.sql),
- *     the share that holds a few hundred to a few thousand of them; every
- *     count, and the total, is the sample's times the share.  When the
+ *     the share that should hold 250-1,000 of them; every count, and
+ *     the total, is the sample's times the share.  When the
  *     share holds too few, or no share fits, the first FACET_SAMPLE
  *     matches are counted and scaled to the estimate.  Either way the
  *     page says "about".
- *  3. q_page[sort] returns the page.  Sorted by relevance when not every
- *     match was seen, q_capped finds the page among the best services
- *     of each relevance tier (0016_search_tiers.sql) instead of scoring
- *     every match: the same page, found with three short index walks.
+ *  3. The page.  When q_counts saw every match, its rows are sorted here
+ *     (exact_page_ids()) and q_page_ids reads the page's services.
+ *     Sorted by relevance when not every match was seen, q_capped finds
+ *     the page among the best services of each relevance tier
+ *     (0016_search_tiers.sql) instead of scoring every match: the same
+ *     page, found with short index walks.  Otherwise q_page[sort].
  *
  * Every statement shares the parameters $1…$14:
  *   $1 category, $2 provider, $3 clearance (mkt_clearance()), $4 the
@@ -95,7 +97,7 @@ static const long sample_masks[] = { 1023, 255, 63, 15 };
 #define SAMPLE_LIST	50	/* matches a list's share should hold: it
 				   reads the whole share, matches or not */
 #define SAMPLE_MIN	25	/* fewer found: not a sample worth scaling */
-#define SAMPLE_ROWS	8000	/* a share holds 500-2,000 matches when the
+#define SAMPLE_ROWS	8000	/* a share holds 250-1,000 matches when the
 				   estimate is right; at most this many */
 
 /* Listed, visible (0007_visibility.sql) and matching the facet filters,
