@@ -29,16 +29,6 @@ struct tally {
 	size_t		 size, used;
 };
 
-static uint32_t
-hash(const char *s)
-{
-	uint32_t	 h = 2166136261u;	/* FNV-1a */
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 static void
 tally_init(struct mkt_arena *a, struct tally *t, size_t size)
 {
@@ -59,7 +49,7 @@ tally_add(struct mkt_arena *a, struct tally *t, const char *value,
 		tally_init(a, &bigger, 2 * t->size);
 		for (i = 0; i < t->size; i++)
 			if (t->slot[i].value != NULL) {
-				size_t j = hash(t->slot[i].value) &
+				size_t j = mkt_fnv1a(MKT_FNV1A_BASIS, t->slot[i].value) &
 				    (bigger.size - 1);
 
 				while (bigger.slot[j].value != NULL)
@@ -69,7 +59,7 @@ tally_add(struct mkt_arena *a, struct tally *t, const char *value,
 			}
 		*t = bigger;
 	}
-	for (i = hash(value) & (t->size - 1); t->slot[i].value != NULL;
+	for (i = mkt_fnv1a(MKT_FNV1A_BASIS, value) & (t->size - 1); t->slot[i].value != NULL;
 	    i = (i + 1) & (t->size - 1))
 		if (strcmp(t->slot[i].value, value) == 0) {
 			t->slot[i].count++;

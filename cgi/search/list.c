@@ -855,8 +855,9 @@ catalog_list(struct mkt_req *r)
 				 tier_k[24];
 	long			 exact_max, est, take, mask, catalog = 0;
 	const struct mkt_sql	*page_sql;
-	const char		*params[NPARAMS], *cached, *org, *ids;
-	bool			 estimated = false, capped, every_match;
+	const char		*params[NPARAMS], *cached, *org, *by_ids[3];
+	const char *const	*page_params;
+	bool			 estimated = false;
 	double			 weights[MKT_SEARCH_WEIGHTS];
 	int			 clearance, status;
 	size_t			 k;
@@ -983,17 +984,18 @@ catalog_list(struct mkt_req *r)
 		if (scale_categories(r, cats, params, matched_all, total) != 0)
 			return mkt_fail_db(r);
 	}
-	capped = si == SORT_RELEVANCE && params[4] != NULL && estimated;
 	page_sql = &q_page[si];
-	every_match = mask == 0 && matched < take;
-	if (every_match && (ids = exact_page_ids(r, res, si, params[16],
-	    (page - 1) * per, per)) != NULL) {
-		const char *by_ids[3] = { ids, params[4], params[16] };
-
-		if ((res = mkt_db_exec(r, &q_page_ids, by_ids)) == NULL)
-			return mkt_fail_db(r);
-		page_sql = NULL;
-	} else if (capped) {
+	page_params = params;
+	if (mask == 0 && matched < take) {
+		/* Every match was counted: the page is sorted from them. */
+		if ((by_ids[0] = exact_page_ids(r, res, si, params[16],
+		    (page - 1) * per, per)) == NULL)
+			return mkt_fail(r, 500, "internal-error", NULL);
+		by_ids[1] = params[4];
+		by_ids[2] = params[16];
+		page_sql = &q_page_ids;
+		page_params = by_ids;
+	} else if (si == SORT_RELEVANCE && params[4] != NULL) {
 		/* Walking the score index reads about catalog / n rows for
 		 * each of the page * per it keeps, n the matches it walks
 		 * through; reading the n matches reads n.  The head tier is
@@ -1009,8 +1011,7 @@ catalog_list(struct mkt_req *r)
 		page_sql = (double)total * (double)total < walk ?
 		    &q_capped_few : &q_capped;
 	}
-	if (page_sql != NULL && (res = mkt_db_exec(r, page_sql,
-	    params)) == NULL)
+	if ((res = mkt_db_exec(r, page_sql, page_params)) == NULL)
 		return mkt_fail_db(r);
 	services = catalog_parse_json(r, mkt_db_val(res, 0, "services"));
 	if (services == NULL)
