@@ -11,10 +11,25 @@ pq_clear(void *p)
 	PQclear(p);
 }
 
+/* The gateway's statements (consume) are all planned once: they run
+ * thousands of times a second and have no optional filter.  The other
+ * programs plan for the values at every call, unless a statement is run
+ * by mkt_db_exec_once(): the statements' optional filters ("$5 IS NULL
+ * OR vector @@ query") only fold away, and the full-text index is only
+ * usable, once the planner sees the values; a generic plan scans
+ * everything. */
+static bool
+plans_once(const struct mkt_app *app)
+{
+	return strcmp(app->prog->name, "consume") == 0;
+}
+
+/* A new or reset session: nothing prepared, the program's planning. */
 static void
 forget_prepared(struct mkt_worker *w)
 {
 	w->db->nprepared = 0;
+	w->db->plan_once = plans_once(w->app);
 }
 
 /* ---- the pool ---- */
@@ -117,20 +132,12 @@ ensure_conn(struct mkt_req *r)
 		forget_prepared(w);
 		PQreset(w->db->pg);
 	} else {
-		/* Custom plans always: the statements' optional filters
-		 * ("$5 IS NULL OR vector @@ query") only fold away, and
-		 * the full-text index is only usable, once the planner
-		 * sees the values; a generic plan scans everything. */
 		/* No parallel workers: starting them costs more than the
 		 * short statements of a web request gain from them. */
-		/* The gateway's statements (consume) are planned once:
-		 * they run thousands of times a second and have no
-		 * optional filter. */
 		snprintf(timeout, sizeof(timeout), "-c statement_timeout=%ld "
 		    "-c plan_cache_mode=%s "
 		    "-c max_parallel_workers_per_gather=0",
-		    r->app->statement_timeout_ms,
-		    strcmp(r->app->prog->name, "consume") == 0 ?
+		    r->app->statement_timeout_ms, plans_once(r->app) ?
 		    "force_generic_plan" : "force_custom_plan");
 		vals[0] = r->app->database;
 		vals[1] = mkt_arena_printf(r->arena, "mkt-%s",
@@ -139,6 +146,7 @@ ensure_conn(struct mkt_req *r)
 		vals[3] = "3";
 		vals[4] = NULL;
 		w->db->pg = PQconnectdbParams(keys, vals, 1);
+		forget_prepared(w);
 	}
 	if (w->db->pg == NULL || PQstatus(w->db->pg) != CONNECTION_OK) {
 		if (!w->db_down)
@@ -165,12 +173,38 @@ is_prepared(const struct mkt_worker *w, const struct mkt_sql *q)
 	return false;
 }
 
+/*
+ * Switches the session's planning when it differs (a statement is
+ * usually planned as the last one was: most calls switch nothing).  Not
+ * inside a transaction, whose rollback would undo the switch unseen.
+ * NULL when done or nothing was to be done, else the failed result.
+ */
 static PGresult *
-exec_once(struct mkt_req *r, const struct mkt_sql *q, const char *const *params)
+plan_as(struct mkt_worker *w, bool once)
+{
+	PGresult	*res;
+
+	if (once == w->db->plan_once || w->in_tx)
+		return NULL;
+	res = PQexec(w->db->pg, once ?
+	    "SET plan_cache_mode = force_generic_plan" :
+	    "SET plan_cache_mode = force_custom_plan");
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+		return res;
+	PQclear(res);
+	w->db->plan_once = once;
+	return NULL;
+}
+
+static PGresult *
+exec_once(struct mkt_req *r, const struct mkt_sql *q, const char *const *params,
+    bool plan_once)
 {
 	struct mkt_worker	*w = r->worker;
 	PGresult		*res;
 
+	if ((res = plan_as(w, plan_once)) != NULL)
+		return res;
 	if (!is_prepared(w, q)) {
 		res = PQprepare(w->db->pg, q->name, q->text, q->nparams, NULL);
 		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -187,11 +221,11 @@ exec_once(struct mkt_req *r, const struct mkt_sql *q, const char *const *params)
  * by the request arena, or NULL after logging why (the caller answers with
  * mkt_fail_db()).  A connection lost outside a transaction is re-opened
  * and the statement tried once more: after a server restart the first
- * request succeeds instead of failing.
+ * request succeeds instead of failing.  plan_once: as mkt_db_exec_once.
  */
-PGresult *
-mkt_db_exec(struct mkt_req *r, const struct mkt_sql *q,
-    const char *const *params)
+static PGresult *
+db_exec(struct mkt_req *r, const struct mkt_sql *q, const char *const *params,
+    bool plan_once)
 {
 	struct mkt_worker	*w = r->worker;
 	PGresult		*res;
@@ -204,7 +238,7 @@ mkt_db_exec(struct mkt_req *r, const struct mkt_sql *q,
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (ensure_conn(r) != MKT_OK)
 			return NULL;
-		res = exec_once(r, q, params);
+		res = exec_once(r, q, params, plan_once);
 		st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			mkt_arena_defer(r->arena, pq_clear, res);
@@ -233,6 +267,20 @@ mkt_db_exec(struct mkt_req *r, const struct mkt_sql *q,
 	    PQresultErrorMessage(res) : PQerrorMessage(w->db->pg));
 	PQclear(res);
 	return NULL;
+}
+
+PGresult *
+mkt_db_exec(struct mkt_req *r, const struct mkt_sql *q,
+    const char *const *params)
+{
+	return db_exec(r, q, params, plans_once(r->app));
+}
+
+PGresult *
+mkt_db_exec_once(struct mkt_req *r, const struct mkt_sql *q,
+    const char *const *params)
+{
+	return db_exec(r, q, params, true);
 }
 
 static const struct mkt_sql q_begin = { "mkt_begin", 0, "BEGIN" };

@@ -52,6 +52,8 @@ struct mkt_dbconn {
 	PGconn			*pg;
 	const struct mkt_sql	*prepared[MKT_MAX_PREPARED];
 	size_t			 nprepared;
+	bool			 plan_once;	/* the session's plan_cache_mode
+						   is force_generic_plan */
 };
 
 /*

@@ -350,6 +350,13 @@ struct mkt_sql {
 
 PGresult *mkt_db_exec(struct mkt_req *, const struct mkt_sql *,
 	    const char *const *params);
+/* The same with a plan made at the statement's first call and kept, for
+ * a statement whose best plan does not depend on its values, where
+ * planning costs more than running.  mkt_db_exec plans for the values
+ * at every call, except in the gateway.  A statement is always run
+ * through the same one of the two. */
+PGresult *mkt_db_exec_once(struct mkt_req *, const struct mkt_sql *,
+	    const char *const *params);
 enum mkt_err mkt_db_begin(struct mkt_req *);
 enum mkt_err mkt_db_commit(struct mkt_req *);
 void	 mkt_db_rollback(struct mkt_req *);

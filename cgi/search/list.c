@@ -57,14 +57,17 @@ struct facets {
 /*
  * How a search is answered, whatever the size of the catalog:
  *
- *  1. q_estimate: the planner's estimate of the match set.
+ *  1. q_estimate: the planner's estimate of the match set (of words
+ *     alone: q_estimate_words, the services table only).
  *  2. q_counts takes the matching services, at most EXACT_MAX + 1 of
  *     them (search_exact_max, 5000), and counts them by category and
  *     facet.  When the estimate is beyond twice that, it takes only the
  *     matches in one share of the catalog (1/16 … 1/1024, by the hash of
  *     the id, each share with indexes of its own: 0018_search_sample.sql),
  *     the share that should hold 250-1,000 of them; every count, and
- *     the total, is the sample's times the share.  When the
+ *     the total, is the sample's times the share.  For words without
+ *     a filter the full-text index holds, each share has a statement
+ *     of its own, planned once (q_counts_share).  When the
  *     share holds too few, or no share fits, the first FACET_SAMPLE
  *     matches are counted and scaled to the estimate.  Either way the
  *     page says "about".
@@ -134,15 +137,17 @@ static const long sample_masks[] = { 1023, 255, 63, 15 };
 	" AND ($8::text IS NULL OR residency_matches("		\
 	"   coalesce(s.data_residency, '{}'), $8))"			\
 	" AND ($11::text IS NULL OR $11 = ANY(s.tags))"
-/* ...and the words (0008_search.sql). */
-#define LISTED_WHERE							\
-	LISTED_FILTERS							\
+/* ...and the words (0008_search.sql), if any. */
+#define ANY_WORDS							\
 	" AND ($5::tsquery IS NULL OR s.search_vector @@ $5::tsquery)"
+#define LISTED_WHERE	LISTED_FILTERS ANY_WORDS
 #define IN_CATEGORY	" AND ($1::text IS NULL OR s.category = $1)"
 /* In the share of the catalog $16 names: the expression of the partial
  * indexes of 0018, which the planner matches once $16 is a value. */
 #define IN_SAMPLE							\
 	" AND ($16::int IS NULL OR (uuid_hash(s.id) & $16::int) = 0)"
+/* The same, the share written out, for a statement of its own. */
+#define IN_SHARE(mask)	" AND (uuid_hash(s.id) & " #mask ") = 0"
 #define MATCHES_FROM							\
 	" services s JOIN providers p ON p.id = s.provider_id"		\
 	" LEFT JOIN service_versions v ON v.id = s.current_version_id"	\
@@ -154,56 +159,91 @@ static const long sample_masks[] = { 1023, 255, 63, 15 };
  * is sorted by (name_order: the database's order of name and id, in its
  * collation), and in the first row the category list and the count of
  * the categories' services.  No service counted: one row of NULLs, with
- * the category list.
+ * the category list.  The last columns are what the page is sorted
+ * by, for a search that sees every match (exact_page_ids()).  words
+ * and share: the conditions on the words and the share of the catalog;
+ * a: every category, for the category list, when one is chosen (else
+ * m is every category), or nothing.
  */
 #define JOINED(a)	"nullif(array_to_string(" a ", E'\\x1f'), '')"
-static const struct mkt_sql q_counts = { "catalog_counts", 16,
-	"WITH m AS MATERIALIZED (SELECT s.category,"
-	"   " JOINED("s.tags") " AS tags, s.compliance_level,"
-	"   upper(" JOINED("s.certifications") ") AS certifications,"
-	"   " JOINED("s.data_residency") " AS residency,"
-	"   residency_matches(s.data_residency, 'EU')"
-	"     AND NOT 'EU' = ANY(s.data_residency) AS eu,"
-	"   s.status, p.slug AS provider, p.name AS provider_name,"
-	"   v.input_price_per_mtok AS price, v.context_window AS context,"
-	"   sr.bayesian AS rating,"
-	"   CASE WHEN jsonb_typeof(s.sla->'max_latency_ms') = 'number'"
-	"     THEN (s.sla->>'max_latency_ms')::numeric END AS latency,"
-	"   s.head_vector @@ $5::tsquery AS head,"
-	/* What the page is sorted by, for a search that sees every
-	 * match (exact_page_ids()). */
-	"   s.id, s.name, s.rank_static,"
-	"   CASE WHEN $16::int IS NULL AND $5::tsquery IS NOT NULL THEN"
-	"     search_relevance(s.name_vector, s.head_vector, $5::tsquery)"
-	"   END AS rel"
-	"  FROM" MATCHES_FROM " WHERE" LISTED_WHERE IN_CATEGORY IN_SAMPLE
-	"  LIMIT $15),"
-	/* Every category, for the category list: m itself unless one
-	 * category is chosen. */
-	" a AS MATERIALIZED (SELECT s.category FROM" MATCHES_FROM
-	"  WHERE $1::text IS NOT NULL AND" LISTED_WHERE IN_SAMPLE
-	"  LIMIT $15)"
-	" SELECT x.*,"
-	" CASE WHEN coalesce(x.n, 1) = 1 THEN (SELECT count(*) FROM a) END"
-	"   AS matched_all,"
-	" CASE WHEN coalesce(x.n, 1) = 1 THEN"
-	" (SELECT json_agg(json_build_object('slug', c.slug,"
-	"    'count', coalesce(k.n, 0)) ORDER BY c.position)"
-	"  FROM categories c LEFT JOIN (SELECT category, count(*) AS n"
-	"    FROM (SELECT category FROM m WHERE $1::text IS NULL"
-	"          UNION ALL SELECT category FROM a) x"
-	"    GROUP BY category) k ON k.category = c.slug) END AS categories"
-	" FROM (SELECT 1) one LEFT JOIN"
-	"  (SELECT m.*, row_number() OVER () AS n,"
-	"    row_number() OVER (ORDER BY m.name, m.id) AS name_order"
-	"   FROM m) x ON true"
-	" ORDER BY x.n" };
+#define COUNTS(words, share, a)					\
+	"WITH m AS MATERIALIZED (SELECT s.category,"			\
+	"   " JOINED("s.tags") " AS tags, s.compliance_level,"		\
+	"   upper(" JOINED("s.certifications") ") AS certifications,"	\
+	"   " JOINED("s.data_residency") " AS residency,"		\
+	"   residency_matches(s.data_residency, 'EU')"			\
+	"     AND NOT 'EU' = ANY(s.data_residency) AS eu,"		\
+	"   s.status, p.slug AS provider, p.name AS provider_name,"	\
+	"   v.input_price_per_mtok AS price, v.context_window AS context," \
+	"   sr.bayesian AS rating,"					\
+	"   CASE WHEN jsonb_typeof(s.sla->'max_latency_ms') = 'number'"	\
+	"     THEN (s.sla->>'max_latency_ms')::numeric END AS latency,"	\
+	"   s.head_vector @@ $5::tsquery AS head,"			\
+	"   s.id, s.name, s.rank_static,"				\
+	"   CASE WHEN $16::int IS NULL AND $5::tsquery IS NOT NULL THEN" \
+	"     search_relevance(s.name_vector, s.head_vector, $5::tsquery)" \
+	"   END AS rel"							\
+	"  FROM" MATCHES_FROM						\
+	"  WHERE" LISTED_FILTERS words IN_CATEGORY share		\
+	"  LIMIT $15)," a						\
+	" SELECT x.*,"							\
+	" CASE WHEN coalesce(x.n, 1) = 1 THEN (SELECT count(*) FROM a) END" \
+	"   AS matched_all,"						\
+	" CASE WHEN coalesce(x.n, 1) = 1 THEN"				\
+	" (SELECT json_agg(json_build_object('slug', c.slug,"		\
+	"    'count', coalesce(k.n, 0)) ORDER BY c.position)"		\
+	"  FROM categories c LEFT JOIN (SELECT category, count(*) AS n"	\
+	"    FROM (SELECT category FROM m WHERE $1::text IS NULL"	\
+	"          UNION ALL SELECT category FROM a) x"			\
+	"    GROUP BY category) k ON k.category = c.slug) END AS categories" \
+	" FROM (SELECT 1) one LEFT JOIN"				\
+	"  (SELECT m.*, row_number() OVER () AS n,"			\
+	"    row_number() OVER (ORDER BY m.name, m.id) AS name_order"	\
+	"   FROM m) x ON true"						\
+	" ORDER BY x.n"
+#define ALL_CATEGORIES						\
+	" a AS MATERIALIZED (SELECT s.category FROM" MATCHES_FROM	\
+	"  WHERE" LISTED_WHERE IN_SAMPLE " LIMIT $15)"
+#define NO_CATEGORIES	" a AS (SELECT NULL::text AS category WHERE false)"
+/* Without a category and with one ($1): the part that is not needed
+ * would still cost its planning (about 1 ms). */
+static const struct mkt_sql q_counts[] = {
+	{ "catalog_counts", 16, COUNTS(ANY_WORDS, IN_SAMPLE, NO_CATEGORIES) },
+	{ "catalog_counts_category", 16,
+	  COUNTS(ANY_WORDS, IN_SAMPLE, ALL_CATEGORIES) },
+};
+/*
+ * The same for words and a share, without a filter the full-text index
+ * holds (category, provider, tag, residency): the best plan reads the
+ * share's own index whatever the words are, so it is made once (16
+ * parameters as above; $16 only says a share is read).  Planned for
+ * the words at every call, the statement took 3-5 ms to plan and ran
+ * no faster.  In the order of sample_masks[].
+ */
+#define WITH_WORDS	" AND s.search_vector @@ $5::tsquery"
+#define SHARE_COUNTS(mask)						\
+	COUNTS(WITH_WORDS, IN_SHARE(mask), NO_CATEGORIES)
+static const struct mkt_sql q_counts_share[] = {
+	{ "catalog_counts_share1024", 16, SHARE_COUNTS(1023) },
+	{ "catalog_counts_share256", 16, SHARE_COUNTS(255) },
+	{ "catalog_counts_share64", 16, SHARE_COUNTS(63) },
+	{ "catalog_counts_share16", 16, SHARE_COUNTS(15) },
+};
 
 /* The planner's estimate of the match set, when it is too large to
  * count: the total shown as "about N". */
 static const struct mkt_sql q_estimate = { "catalog_estimate", 14,
 	"EXPLAIN (FORMAT JSON) SELECT 1 FROM" MATCHES_FROM
 	" WHERE" LISTED_WHERE IN_CATEGORY };
+/* The same for words alone ($1), without filters: the services table
+ * only, planned in a fifth of the time of the join.  The reader's
+ * clearance is left out, so the estimate may be a little high (the
+ * share it picks holds a few more matches).  EXPLAIN plans its query
+ * for the values whatever the session's planning. */
+static const struct mkt_sql q_estimate_words = { "catalog_estimate_words", 1,
+	"EXPLAIN (FORMAT JSON) SELECT 1 FROM services s"
+	" WHERE s.status IN ('active', 'deprecated')"
+	" AND s.search_vector @@ $1::tsquery" };
 
 /* The blended score of FR-002.2: relevance weighted as configured, and
  * the stored score (the other three parts, weighted when "marketctl
@@ -302,22 +342,31 @@ static const struct mkt_sql q_page_ids = { "catalog_page_ids", 3,
 #define HEAD_FILTERS	FILTERS(TAG_RESIDENCY_ROWWISE)
 #define WHOLE_MATCH							\
 	" AND (NOT $20::boolean OR ts_match_vq(s.search_vector, $5::tsquery))"
-#define IN_TIERS(all_order)						\
-	PAGE_SQL("SELECT" PAGE_COLUMNS("$17") PAGE_FROM("$5")		\
-	" WHERE s.id IN ("						\
+/* The head tier either walked, names first, or read whole ($19); each
+ * a statement of its own: the part a parameter turns off still costs
+ * its planning (2-4 ms at a million services). */
+#define HEAD_WALKS							\
 	TIER_WALK("NOT $19::boolean", HEAD_FILTERS,			\
 	    "s.name_vector @@ $5::tsquery" WHOLE_MATCH, "s.rank_static")	\
 	"  UNION " TIER_WALK("NOT $19::boolean", HEAD_FILTERS,		\
-	    "s.head_vector @@ $5::tsquery" WHOLE_MATCH, "s.rank_static")	\
-	"  UNION " TIER_WALK("$19::boolean", HEAD_FILTERS,		\
+	    "s.head_vector @@ $5::tsquery" WHOLE_MATCH, "s.rank_static")
+#define HEAD_READ							\
+	TIER_WALK("$19::boolean", HEAD_FILTERS,				\
 	    "s.head_vector @@ $5::tsquery" WHOLE_MATCH, "($17::float8 *"	\
 	    " search_relevance(s.name_vector, s.head_vector, $5::tsquery)" \
-	    " + s.rank_static)")					\
+	    " + s.rank_static)")
+#define IN_TIERS(head, all_order)					\
+	PAGE_SQL("SELECT" PAGE_COLUMNS("$17") PAGE_FROM("$5")		\
+	" WHERE s.id IN (" head						\
 	"  UNION " TIER_WALK("true", LISTED_FILTERS,			\
 	    "s.search_vector @@ $5::tsquery", all_order) ")"		\
 	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16", "$5")
-static const struct mkt_sql q_capped = { "catalog_page_capped", 20,
-	IN_TIERS("s.rank_static") };
+/* Indexed by $19. */
+static const struct mkt_sql q_capped[] = {
+	{ "catalog_page_capped", 20, IN_TIERS(HEAD_WALKS, "s.rank_static") },
+	{ "catalog_page_capped_head", 20,
+	  IN_TIERS(HEAD_READ, "s.rank_static") },
+};
 /*
  * The same, for a match set too large to count but small next to the
  * catalog: walking the score index would read catalog / matches rows
@@ -326,8 +375,12 @@ static const struct mkt_sql q_capped = { "catalog_page_capped", 20,
  * does not know what @@ costs a row), so the order is an expression the
  * index does not have.
  */
-static const struct mkt_sql q_capped_few = { "catalog_page_capped_few", 20,
-	IN_TIERS("(s.rank_static + 0)") };
+static const struct mkt_sql q_capped_few[] = {
+	{ "catalog_page_capped_few", 20,
+	  IN_TIERS(HEAD_WALKS, "(s.rank_static + 0)") },
+	{ "catalog_page_capped_few_head", 20,
+	  IN_TIERS(HEAD_READ, "(s.rank_static + 0)") },
+};
 
 /* From the words the reader's clearance ($2) may see (0010). */
 static const struct mkt_sql q_did_you_mean = { "catalog_did_you_mean", 2,
@@ -384,7 +437,7 @@ record_search(struct mkt_req *r, const char *q, int64_t results,
 	params[2] = c;
 	params[3] = filtered ? "true" : "false";
 	/* A lost record is not worth failing the search for. */
-	if (params[0] != NULL && mkt_db_exec(r, &q_record, params) == NULL)
+	if (params[0] != NULL && mkt_db_exec_once(r, &q_record, params) == NULL)
 		mkt_log_warn(r, "could not record the search");
 	mkt_buf_free(&norm);
 }
@@ -536,14 +589,17 @@ read_facets(struct mkt_req *r, const char *q, struct facets *f,
 	return 0;
 }
 
-/* The planner's estimate of the match set's size; -1 on error. */
+/* The planner's estimate of the match set's size, by q_estimate or by
+ * q_estimate_words (of params[4] alone); -1 on error. */
 static long
-estimate(struct mkt_req *r, const char *const *params)
+estimate(struct mkt_req *r, const struct mkt_sql *q, const char *const *params)
 {
 	struct json_object	*plan, *rows;
 	PGresult		*res;
 
-	if ((res = mkt_db_exec(r, &q_estimate, params)) == NULL)
+	res = q == &q_estimate_words ? mkt_db_exec_once(r, q, params + 4) :
+	    mkt_db_exec(r, q, params);
+	if (res == NULL)
 		return -1;
 	plan = PQntuples(res) == 1 && PQnfields(res) == 1 ?
 	    catalog_parse_json(r, PQgetvalue(res, 0, 0)) : NULL;
@@ -596,7 +652,7 @@ scale_categories(struct mkt_req *r, struct json_object *cats,
 	if (params[0] != NULL) {
 		memcpy(all, params, sizeof(all));
 		all[0] = NULL;
-		if ((whole = estimate(r, all)) < 0)
+		if ((whole = estimate(r, &q_estimate, all)) < 0)
 			return -1;
 	}
 	if (whole < matched_all)
@@ -620,16 +676,25 @@ sample_mask(long est, bool words)
 	return 0;
 }
 
-/* q_counts over at most take matches, of the share mask (0: of all). */
+/* q_counts over at most take matches, of the share mask (0: of all);
+ * by a statement of the share's own when the search is by_words. */
 static PGresult *
-count_matches(struct mkt_req *r, const char **params, long take, long mask)
+count_matches(struct mkt_req *r, const char **params, long take, long mask,
+    bool by_words)
 {
-	const char	*limit = params[14], *offset = params[15];
-	PGresult	*res;
+	const char		*limit = params[14], *offset = params[15];
+	const struct mkt_sql	*q = &q_counts[params[0] != NULL];
+	PGresult		*res;
+	size_t			 i;
 
+	for (i = 0; by_words && i < sizeof(sample_masks) /
+	    sizeof(sample_masks[0]); i++)
+		if (sample_masks[i] == mask)
+			q = &q_counts_share[i];
 	params[14] = mkt_arena_printf(r->arena, "%ld", take);
 	params[15] = mask > 0 ? mkt_arena_printf(r->arena, "%ld", mask) : NULL;
-	res = mkt_db_exec(r, &q_counts, params);
+	res = q == &q_counts[0] || q == &q_counts[1] ?
+	    mkt_db_exec(r, q, params) : mkt_db_exec_once(r, q, params);
 	params[14] = limit;
 	params[15] = offset;
 	return res;
@@ -857,7 +922,7 @@ catalog_list(struct mkt_req *r)
 	const struct mkt_sql	*page_sql;
 	const char		*params[NPARAMS], *cached, *org, *by_ids[3];
 	const char *const	*page_params;
-	bool			 estimated = false;
+	bool			 estimated = false, by_words, unfiltered;
 	double			 weights[MKT_SEARCH_WEIGHTS];
 	int			 clearance, status;
 	size_t			 k;
@@ -926,22 +991,34 @@ catalog_list(struct mkt_req *r)
 	params[17] = tier_k;
 	params[18] = params[19] = NULL;	/* set for q_capped */
 	if (text != NULL) {
-		if ((res = mkt_db_exec(r, &q_words, &text)) == NULL)
+		if ((res = mkt_db_exec_once(r, &q_words, &text)) == NULL)
 			return mkt_fail_db(r);
 		params[4] = mkt_db_isnull(res, 0, "query") ? NULL :
 		    mkt_arena_strdup(r->arena, mkt_db_val(res, 0, "query"));
 		catalog = mkt_db_int(res, 0, "catalog");
 	}
+	/* Words, and no filter the full-text index holds (category,
+	 * provider, $8 residency, $11 tag): a share's matches are counted
+	 * by a statement planned once (q_counts_share).  Words and no
+	 * filter at all: estimated from the services table alone. */
+	by_words = params[4] != NULL && params[0] == NULL &&
+	    params[1] == NULL && params[7] == NULL && params[10] == NULL;
+	unfiltered = by_words;
+	for (k = 0; k < NFACETS; k++)
+		if (params[5 + k] != NULL)
+			unfiltered = false;
 	/* The planner's estimate first (about a millisecond): a match set
 	 * clearly too large to count is sampled only for the facet counts,
 	 * not to exact_max + 1 rows, which would cost a read of every
 	 * match through the full-text index. */
-	if ((est = estimate(r, params)) < 0)
+	if ((est = estimate(r, unfiltered ? &q_estimate_words : &q_estimate,
+	    params)) < 0)
 		return mkt_fail_db(r);
 	mask = est > 2 * exact_max ? sample_mask(est, params[4] != NULL) : 0;
 	take = est <= 2 * exact_max ? exact_max + 1 : mask > 0 ? SAMPLE_ROWS :
 	    FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
-	if ((res = count_matches(r, params, take, mask)) == NULL)
+	if ((res = count_matches(r, params, take, mask,
+	    by_words)) == NULL)
 		return mkt_fail_db(r);
 	if ((facets = catalog_count_facets(r, res, &matched,
 	    &matched_head)) == NULL)
@@ -950,7 +1027,8 @@ catalog_list(struct mkt_req *r)
 		/* The estimate was far off: too few in the share to scale. */
 		mask = 0;
 		take = FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
-		if ((res = count_matches(r, params, take, mask)) == NULL)
+		if ((res = count_matches(r, params, take, mask,
+		    by_words)) == NULL)
 			return mkt_fail_db(r);
 		if ((facets = catalog_count_facets(r, res, &matched,
 		    &matched_head)) == NULL)
@@ -1004,14 +1082,18 @@ catalog_list(struct mkt_req *r)
 		double	 heads = (double)matched_head * (double)total /
 		    (double)matched;
 
-		params[18] = heads * heads < 2.0 * walk ? "true" : "false";
+		bool	 read_head = heads * heads < 2.0 * walk;
+
+		params[18] = read_head ? "true" : "false";
 		/* "!" is the tsquery's NOT (a lexeme with one is quoted,
 		 * and checked needlessly). */
 		params[19] = strchr(params[4], '!') != NULL ? "true" : "false";
 		page_sql = (double)total * (double)total < walk ?
-		    &q_capped_few : &q_capped;
+		    &q_capped_few[read_head] : &q_capped[read_head];
 	}
-	if ((res = mkt_db_exec(r, page_sql, page_params)) == NULL)
+	res = page_sql == &q_page_ids ? mkt_db_exec_once(r, page_sql,
+	    page_params) : mkt_db_exec(r, page_sql, page_params);
+	if (res == NULL)
 		return mkt_fail_db(r);
 	services = catalog_parse_json(r, mkt_db_val(res, 0, "services"));
 	if (services == NULL)
