@@ -64,7 +64,7 @@ struct facets {
  *     facet.  When the estimate is beyond twice that, it takes only the
  *     matches in one share of the catalog (1/16 … 1/1024, by the hash of
  *     the id, each share with indexes of its own: 0018_search_sample.sql),
- *     the share that should hold 250-1,000 of them; every count, and
+ *     the share that should hold 250-500 of them; every count, and
  *     the total, is the sample's times the share.  For words without
  *     a filter the full-text index holds, each share has a statement
  *     of its own, planned once (q_counts_share).  When the
@@ -93,14 +93,14 @@ struct facets {
 #define NPARAMS		20	/* the most a statement takes */
 #define FACET_SAMPLE	500	/* matches counted by facet in a large search,
 				   at most search_exact_max */
-/* The shares of the catalog with indexes of their own (0018), smallest
- * first, as masks of the id's hash: 1/1024 … 1/16. */
-static const long sample_masks[] = { 1023, 255, 63, 15 };
+/* The shares of the catalog with indexes of their own (0018, 0021),
+ * smallest first, as masks of the id's hash: 1/1024 … 1/16. */
+static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 #define SAMPLE_WORDS	250	/* matches a search's share should hold */
 #define SAMPLE_LIST	50	/* matches a list's share should hold: it
 				   reads the whole share, matches or not */
 #define SAMPLE_MIN	25	/* fewer found: not a sample worth scaling */
-#define SAMPLE_ROWS	8000	/* a share holds 250-1,000 matches when the
+#define SAMPLE_ROWS	8000	/* a share holds 250-500 matches when the
 				   estimate is right; at most this many */
 
 /* Listed, visible (0007_visibility.sql) and matching the facet filters,
@@ -163,10 +163,11 @@ static const long sample_masks[] = { 1023, 255, 63, 15 };
  * by, for a search that sees every match (exact_page_ids()).  words
  * and share: the conditions on the words and the share of the catalog;
  * a: every category, for the category list, when one is chosen (else
- * m is every category), or nothing.
+ * m is every category), or nothing; name_order: NAME_ORDER, or NULL
+ * for a share (its rows are not every match: not sorted here).
  */
 #define JOINED(a)	"nullif(array_to_string(" a ", E'\\x1f'), '')"
-#define COUNTS(words, share, a)					\
+#define COUNTS(words, share, a, name_order)				\
 	"WITH m AS MATERIALIZED (SELECT s.category,"			\
 	"   " JOINED("s.tags") " AS tags, s.compliance_level,"		\
 	"   upper(" JOINED("s.certifications") ") AS certifications,"	\
@@ -198,9 +199,10 @@ static const long sample_masks[] = { 1023, 255, 63, 15 };
 	"    GROUP BY category) k ON k.category = c.slug) END AS categories" \
 	" FROM (SELECT 1) one LEFT JOIN"				\
 	"  (SELECT m.*, row_number() OVER () AS n,"			\
-	"    row_number() OVER (ORDER BY m.name, m.id) AS name_order"	\
+	"    " name_order " AS name_order"				\
 	"   FROM m) x ON true"						\
 	" ORDER BY x.n"
+#define NAME_ORDER	"row_number() OVER (ORDER BY m.name, m.id)"
 #define ALL_CATEGORIES						\
 	" a AS MATERIALIZED (SELECT s.category FROM" MATCHES_FROM	\
 	"  WHERE" LISTED_WHERE IN_SAMPLE " LIMIT $15)"
@@ -208,9 +210,10 @@ static const long sample_masks[] = { 1023, 255, 63, 15 };
 /* Without a category and with one ($1): the part that is not needed
  * would still cost its planning (about 1 ms). */
 static const struct mkt_sql q_counts[] = {
-	{ "catalog_counts", 16, COUNTS(ANY_WORDS, IN_SAMPLE, NO_CATEGORIES) },
+	{ "catalog_counts", 16,
+	  COUNTS(ANY_WORDS, IN_SAMPLE, NO_CATEGORIES, NAME_ORDER) },
 	{ "catalog_counts_category", 16,
-	  COUNTS(ANY_WORDS, IN_SAMPLE, ALL_CATEGORIES) },
+	  COUNTS(ANY_WORDS, IN_SAMPLE, ALL_CATEGORIES, NAME_ORDER) },
 };
 /*
  * The same for words and a share, without a filter the full-text index
@@ -222,11 +225,14 @@ static const struct mkt_sql q_counts[] = {
  */
 #define WITH_WORDS	" AND s.search_vector @@ $5::tsquery"
 #define SHARE_COUNTS(mask)						\
-	COUNTS(WITH_WORDS, IN_SHARE(mask), NO_CATEGORIES)
+	COUNTS(WITH_WORDS, IN_SHARE(mask), NO_CATEGORIES, "NULL::bigint")
 static const struct mkt_sql q_counts_share[] = {
 	{ "catalog_counts_share1024", 16, SHARE_COUNTS(1023) },
+	{ "catalog_counts_share512", 16, SHARE_COUNTS(511) },
 	{ "catalog_counts_share256", 16, SHARE_COUNTS(255) },
+	{ "catalog_counts_share128", 16, SHARE_COUNTS(127) },
 	{ "catalog_counts_share64", 16, SHARE_COUNTS(63) },
+	{ "catalog_counts_share32", 16, SHARE_COUNTS(31) },
 	{ "catalog_counts_share16", 16, SHARE_COUNTS(15) },
 };
 
