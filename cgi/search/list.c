@@ -76,7 +76,9 @@ struct facets {
  *     Sorted by relevance when not every match was seen, q_capped finds
  *     the page among the best services of each relevance tier
  *     (0016_search_tiers.sql) instead of scoring every match: the same
- *     page, found with short index walks.  Otherwise q_page[sort].
+ *     page, found with short index walks (q_tiers for words alone,
+ *     planned once: the search chooses how each tier is read).
+ *     Otherwise q_page[sort].
  *
  * Every statement shares the parameters $1…$14:
  *   $1 category, $2 provider, $3 clearance (mkt_clearance()), $4 the
@@ -180,6 +182,7 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 	"   CASE WHEN jsonb_typeof(s.sla->'max_latency_ms') = 'number'"	\
 	"     THEN (s.sla->>'max_latency_ms')::numeric END AS latency,"	\
 	"   s.head_vector @@ $5::tsquery AS head,"			\
+	"   s.name_vector @@ $5::tsquery AS in_name,"			\
 	"   s.id, s.name, s.rank_static,"				\
 	"   CASE WHEN $16::int IS NULL AND $5::tsquery IS NOT NULL THEN" \
 	"     search_relevance(s.name_vector, s.head_vector, $5::tsquery)" \
@@ -361,17 +364,18 @@ static const struct mkt_sql q_page_ids = { "catalog_page_ids", 3,
 	    "s.head_vector @@ $5::tsquery" WHOLE_MATCH, "($17::float8 *"	\
 	    " search_relevance(s.name_vector, s.head_vector, $5::tsquery)" \
 	    " + s.rank_static)")
-#define IN_TIERS(head, all_order)					\
+#define ALL_TIER(match, order)	TIER_WALK("true", LISTED_FILTERS, match, order)
+#define IN_TIERS(head, all)						\
 	PAGE_SQL("SELECT" PAGE_COLUMNS("$17") PAGE_FROM("$5")		\
-	" WHERE s.id IN (" head						\
-	"  UNION " TIER_WALK("true", LISTED_FILTERS,			\
-	    "s.search_vector @@ $5::tsquery", all_order) ")"		\
+	" WHERE s.id IN (" head "  UNION " all ")"			\
 	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16", "$5")
+#define ALL_MATCHES	"s.search_vector @@ $5::tsquery"
 /* Indexed by $19. */
 static const struct mkt_sql q_capped[] = {
-	{ "catalog_page_capped", 20, IN_TIERS(HEAD_WALKS, "s.rank_static") },
+	{ "catalog_page_capped", 20,
+	  IN_TIERS(HEAD_WALKS, ALL_TIER(ALL_MATCHES, "s.rank_static")) },
 	{ "catalog_page_capped_head", 20,
-	  IN_TIERS(HEAD_READ, "s.rank_static") },
+	  IN_TIERS(HEAD_READ, ALL_TIER(ALL_MATCHES, "s.rank_static")) },
 };
 /*
  * The same, for a match set too large to count but small next to the
@@ -379,13 +383,63 @@ static const struct mkt_sql q_capped[] = {
  * for each row it keeps, more than reading every match through the
  * full-text index and sorting them.  The planner cannot see that (it
  * does not know what @@ costs a row), so the order is an expression the
- * index does not have.
+ * index does not have.  (Its head tier is small too, and read whole.)
  */
-static const struct mkt_sql q_capped_few[] = {
-	{ "catalog_page_capped_few", 20,
-	  IN_TIERS(HEAD_WALKS, "(s.rank_static + 0)") },
-	{ "catalog_page_capped_few_head", 20,
-	  IN_TIERS(HEAD_READ, "(s.rank_static + 0)") },
+static const struct mkt_sql q_capped_few = { "catalog_page_capped_few", 20,
+	IN_TIERS(HEAD_READ, ALL_TIER(ALL_MATCHES, "(s.rank_static + 0)")) };
+
+/*
+ * The same for words alone, without any filter, planned once: the
+ * search chooses how each tier is read, from the counts of its share,
+ * and the statement's form leaves the planner no other way.  Walked: in
+ * the score index's order, the words tested per row by the function
+ * behind @@, which no index serves.  Read: through the tier's full-text
+ * index, in an order the score index does not have.  (An optional
+ * filter, "$n IS NULL OR ...", would mislead a plan made without the
+ * values: these statements have none.)  Planned for the words at every
+ * call, the statement took 4-5 ms to plan.
+ *
+ * $1 clearance, $2 the reader's organisation, $3 the words, $4 the
+ * weight of relevance, $5 limit, $6 offset, $7 how many of each tier
+ * (the end of the page), $8 whether the words exclude some.
+ */
+#define WALKED(vector)	"ts_match_vq(s." vector ", $3::tsquery)"
+#define READ(vector)	"s." vector " @@ $3::tsquery"
+#define BY_SCORE	"s.rank_static"
+#define BY_SCORE_READ	"(s.rank_static + 0)"
+#define BY_BLEND							\
+	"($4::float8 * search_relevance(s.name_vector, s.head_vector,"	\
+	" $3::tsquery) + s.rank_static)"
+#define WHOLE		" AND (NOT $8::boolean OR " WALKED("search_vector") ")"
+#define TIER(match, order)						\
+	"(SELECT s.id FROM services s"					\
+	"  JOIN providers p ON p.id = s.provider_id"			\
+	"  WHERE s.status IN ('active', 'deprecated')"			\
+	"  AND service_visible(s.compliance_level, $1::int,"		\
+	"   p.organization_id, $2::uuid) AND " match			\
+	"  ORDER BY " order " DESC, s.name, s.id LIMIT $7)"
+#define NAMES_AND_HEADS(names, names_order)				\
+	TIER(names WHOLE, names_order)					\
+	" UNION " TIER(WALKED("head_vector") WHOLE, BY_SCORE)
+#define HEADS_READ	TIER(READ("head_vector") WHOLE, BY_BLEND)
+#define ALL_WALKED	TIER(WALKED("search_vector"), BY_SCORE)
+#define ALL_READ	TIER(READ("search_vector"), BY_SCORE_READ)
+/* The tiers' ids as an array: as "IN (...)", the planner, which cannot
+ * know $7, would expect a tenth of each tier and join them with a scan
+ * of every service. */
+#define TIERS(head, all)						\
+	PAGE_SQL("SELECT" PAGE_COLUMNS("$4") PAGE_FROM("$3")		\
+	" WHERE s.id = ANY (ARRAY(" head " UNION " all "))"		\
+	" ORDER BY score DESC, s.name, s.id LIMIT $5 OFFSET $6", "$3")
+/* All walked; the names read; the head tier read whole; all read. */
+static const struct mkt_sql q_tiers[] = {
+	{ "catalog_tiers_walked", 8,
+	  TIERS(NAMES_AND_HEADS(WALKED("name_vector"), BY_SCORE), ALL_WALKED) },
+	{ "catalog_tiers_names_read", 8,
+	  TIERS(NAMES_AND_HEADS(READ("name_vector"), BY_SCORE_READ),
+	  ALL_WALKED) },
+	{ "catalog_tiers_heads_read", 8, TIERS(HEADS_READ, ALL_WALKED) },
+	{ "catalog_tiers_read", 8, TIERS(HEADS_READ, ALL_READ) },
 };
 
 /* From the words the reader's clearance ($2) may see (0010). */
@@ -707,6 +761,31 @@ count_matches(struct mkt_req *r, const char **params, long take, long mask,
 }
 
 /*
+ * How a search by words alone reads its tiers: the index of q_tiers
+ * that costs the least.  Walking the score index reads about walk / n
+ * rows for a tier of n matches (walk: the end of the page times the
+ * catalog); reading the tier through its full-text index reads n rows,
+ * each costing about READ_COST rows walked (a bitmap, then a sort:
+ * 4-5 us against 2-3 us at a million services).  The head tier holds
+ * the names: read whole, it needs no walk of the names.  All matches
+ * read means the head tier's too (heads <= total).
+ */
+#define READ_COST	2.0
+static size_t
+tier_form(double walk, double total, double heads, double names)
+{
+	double	 walked = walk / names + walk / heads;
+	double	 names_read = READ_COST * names + walk / heads;
+	double	 heads_read = READ_COST * heads;
+
+	if (READ_COST * total < walk / total)
+		return 3;
+	if (heads_read <= walked && heads_read <= names_read)
+		return 2;
+	return names_read < walked ? 1 : 0;
+}
+
+/*
  * A service of a search that saw every match, with what its page is
  * sorted by: the orders of q_page, whose ties fall by name and id in
  * the database's collation (name_order).
@@ -920,15 +999,18 @@ catalog_list(struct mkt_req *r)
 	    mkt_param(r, "sort")->s : deflt;
 	long			 page = pg->present ? (long)pg->i : 1;
 	long			 per = pp->present ? (long)pp->i : 20;
-	long			 total, matched, matched_all, matched_head, pages,
+	long			 total, matched, matched_all, matched_head,
+				 matched_name, pages,
 				 ttl, i, n, si;
 	char			 limit[24], offset[24], level[4], *key,
 				 tier_k[24];
 	long			 exact_max, est, take, mask, catalog = 0;
 	const struct mkt_sql	*page_sql;
-	const char		*params[NPARAMS], *cached, *org, *by_ids[3];
+	const char		*params[NPARAMS], *cached, *org, *by_ids[3],
+				*tiers[8];
 	const char *const	*page_params;
-	bool			 estimated = false, by_words, unfiltered;
+	bool			 estimated = false, by_words, unfiltered,
+				 page_once = false;
 	double			 weights[MKT_SEARCH_WEIGHTS];
 	int			 clearance, status;
 	size_t			 k;
@@ -1027,7 +1109,7 @@ catalog_list(struct mkt_req *r)
 	    by_words)) == NULL)
 		return mkt_fail_db(r);
 	if ((facets = catalog_count_facets(r, res, &matched,
-	    &matched_head)) == NULL)
+	    &matched_head, &matched_name)) == NULL)
 		return mkt_fail(r, 500, "internal-error", NULL);
 	if (mask > 0 && matched < SAMPLE_MIN) {
 		/* The estimate was far off: too few in the share to scale. */
@@ -1037,7 +1119,7 @@ catalog_list(struct mkt_req *r)
 		    by_words)) == NULL)
 			return mkt_fail_db(r);
 		if ((facets = catalog_count_facets(r, res, &matched,
-		    &matched_head)) == NULL)
+		    &matched_head, &matched_name)) == NULL)
 			return mkt_fail(r, 500, "internal-error", NULL);
 	}
 	cats = catalog_parse_json(r, mkt_db_val(res, 0, "categories"));
@@ -1079,26 +1161,42 @@ catalog_list(struct mkt_req *r)
 		by_ids[2] = params[16];
 		page_sql = &q_page_ids;
 		page_params = by_ids;
+		page_once = true;
 	} else if (si == SORT_RELEVANCE && params[4] != NULL) {
 		/* Walking the score index reads about catalog / n rows for
 		 * each of the page * per it keeps, n the matches it walks
 		 * through; reading the n matches reads n.  The head tier is
-		 * read once up to twice that: it saves a second walk. */
+		 * read once up to twice that: it saves a second walk.  (A
+		 * tier none of the sample is in: half a sample's worth.) */
 		double	 walk = (double)(page * per) * (double)catalog;
-		double	 heads = (double)matched_head * (double)total /
-		    (double)matched;
-
+		double	 unit = (double)total / (double)matched;
+		double	 heads = ((double)matched_head + 0.5) * unit;
+		double	 names = ((double)matched_name + 0.5) * unit;
 		bool	 read_head = heads * heads < 2.0 * walk;
 
 		params[18] = read_head ? "true" : "false";
 		/* "!" is the tsquery's NOT (a lexeme with one is quoted,
 		 * and checked needlessly). */
 		params[19] = strchr(params[4], '!') != NULL ? "true" : "false";
-		page_sql = (double)total * (double)total < walk ?
-		    &q_capped_few[read_head] : &q_capped[read_head];
+		if (unfiltered) {
+			page_sql = &q_tiers[tier_form(walk, (double)total,
+			    heads, names)];
+			tiers[0] = params[2];
+			tiers[1] = params[3];
+			tiers[2] = params[4];
+			tiers[3] = params[16];
+			tiers[4] = params[14];
+			tiers[5] = params[15];
+			tiers[6] = params[17];
+			tiers[7] = params[19];
+			page_params = tiers;
+			page_once = true;
+		} else
+			page_sql = (double)total * (double)total < walk ?
+			    &q_capped_few : &q_capped[read_head];
 	}
-	res = page_sql == &q_page_ids ? mkt_db_exec_once(r, page_sql,
-	    page_params) : mkt_db_exec(r, page_sql, page_params);
+	res = page_once ? mkt_db_exec_once(r, page_sql, page_params) :
+	    mkt_db_exec(r, page_sql, page_params);
 	if (res == NULL)
 		return mkt_fail_db(r);
 	services = catalog_parse_json(r, mkt_db_val(res, 0, "services"));

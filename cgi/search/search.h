@@ -18,7 +18,7 @@ struct json_object *catalog_parse_json(struct mkt_req *, const char *);
 
 /* facets.c: the facet counts of q_counts's rows (list.c) */
 struct json_object *catalog_count_facets(struct mkt_req *, PGresult *,
-	    long *matched, long *head);
+	    long *matched, long *head, long *named);
 
 extern const struct mkt_param catalog_list_params[];
 extern const struct mkt_param suggest_params[];

@@ -422,9 +422,12 @@ describe('searches matching more than can be counted exactly', () => {
   it('ranks exactly as the uncapped blended ranking does, page after page', { skip: !PREFIX && 'MKT_PREFIX is not set' }, () => {
     // Large (walks of the score index) and small next to the catalog
     // (reads of every match) both: 'chat' matches hundreds, 'sonnet' a
-    // few dozen, beyond the 50 counted exactly here.
+    // few dozen, beyond the 50 counted exactly here.  Every way of
+    // reading the tiers (list.c, q_tiers): 'gpt' walks all three, 'text'
+    // reads its few name matches (hundreds of tag matches), 'chat' reads
+    // its head tier whole, 'sonnet' reads everything.
     const queries = ['chat', 'gpt', 'claude', 'llama', 'image', 'claude sonnet', 'mistral', 'gpt 4o', 'gemini',
-      'flash', 'turbo', 'preview', 'meta', 'instruct', 'mini', 'sonnet', 'gpt -openai'];
+      'flash', 'turbo', 'preview', 'meta', 'instruct', 'mini', 'sonnet', 'gpt -openai', 'text'];
     let capped = 0;
     for (const q of queries) {
       const exact = sql(`SELECT string_agg(id::text, ' ' ORDER BY n) FROM search_rank_exact('${q}', 0, 40)
