@@ -162,14 +162,14 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
  * collation), and in the first row the category list and the count of
  * the categories' services.  No service counted: one row of NULLs, with
  * the category list.  The last columns are what the page is sorted
- * by, for a search that sees every match (exact_page_ids()).  words
- * and share: the conditions on the words and the share of the catalog;
+ * by, for a search that sees every match (exact_page_ids()).  where
+ * and share: the conditions of the search and the share of the catalog;
  * a: every category, for the category list, when one is chosen (else
  * m is every category), or nothing; name_order: NAME_ORDER, or NULL
  * for a share (its rows are not every match: not sorted here).
  */
 #define JOINED(a)	"nullif(array_to_string(" a ", E'\\x1f'), '')"
-#define COUNTS(words, share, a, name_order)				\
+#define COUNTS(where, share, a, name_order)				\
 	"WITH m AS MATERIALIZED (SELECT s.category,"			\
 	"   " JOINED("s.tags") " AS tags, s.compliance_level,"		\
 	"   upper(" JOINED("s.certifications") ") AS certifications,"	\
@@ -188,7 +188,7 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 	"     search_relevance(s.name_vector, s.head_vector, $5::tsquery)" \
 	"   END AS rel"							\
 	"  FROM" MATCHES_FROM						\
-	"  WHERE" LISTED_FILTERS words IN_CATEGORY share		\
+	"  WHERE" where share						\
 	"  LIMIT $15)," a						\
 	" SELECT x.*,"							\
 	" CASE WHEN coalesce(x.n, 1) = 1 THEN (SELECT count(*) FROM a) END" \
@@ -214,9 +214,11 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
  * would still cost its planning (about 1 ms). */
 static const struct mkt_sql q_counts[] = {
 	{ "catalog_counts", 16,
-	  COUNTS(ANY_WORDS, IN_SAMPLE, NO_CATEGORIES, NAME_ORDER) },
+	  COUNTS(LISTED_WHERE IN_CATEGORY, IN_SAMPLE, NO_CATEGORIES,
+	  NAME_ORDER) },
 	{ "catalog_counts_category", 16,
-	  COUNTS(ANY_WORDS, IN_SAMPLE, ALL_CATEGORIES, NAME_ORDER) },
+	  COUNTS(LISTED_WHERE IN_CATEGORY, IN_SAMPLE, ALL_CATEGORIES,
+	  NAME_ORDER) },
 };
 /*
  * The same for words and a share, without a filter the full-text index
@@ -228,7 +230,8 @@ static const struct mkt_sql q_counts[] = {
  */
 #define WITH_WORDS	" AND s.search_vector @@ $5::tsquery"
 #define SHARE_COUNTS(mask)						\
-	COUNTS(WITH_WORDS, IN_SHARE(mask), NO_CATEGORIES, "NULL::bigint")
+	COUNTS(LISTED_FILTERS WITH_WORDS IN_CATEGORY, IN_SHARE(mask),	\
+	    NO_CATEGORIES, "NULL::bigint")
 static const struct mkt_sql q_counts_share[] = {
 	{ "catalog_counts_share1024", 16, SHARE_COUNTS(1023) },
 	{ "catalog_counts_share512", 16, SHARE_COUNTS(511) },
@@ -238,6 +241,24 @@ static const struct mkt_sql q_counts_share[] = {
 	{ "catalog_counts_share32", 16, SHARE_COUNTS(31) },
 	{ "catalog_counts_share16", 16, SHARE_COUNTS(15) },
 };
+/*
+ * The same for words alone, every match (at most $15), planned once:
+ * without any filter, as the plan made without the values would be
+ * misled by an optional one ("$n IS NULL OR ...").  The parameters are
+ * those of q_counts; the filters it has none of are named in a
+ * condition of parameters alone, which is tested once, not per row.
+ */
+#define LISTED_VISIBLE							\
+	" s.status IN ('active', 'deprecated')"				\
+	" AND service_visible(s.compliance_level, $3::int,"		\
+	"   p.organization_id, $4::uuid)"
+#define NO_FILTERS							\
+	" AND num_nulls($2::text, $6::numeric, $7::int, $8::text,"	\
+	"   $9::text, $10::text, $11::text, $12::int, $13::text,"	\
+	"   $14::numeric) >= 0"
+static const struct mkt_sql q_counts_words = { "catalog_counts_words", 16,
+	COUNTS(LISTED_VISIBLE WITH_WORDS NO_FILTERS, " AND $16::int IS NULL",
+	    NO_CATEGORIES, NAME_ORDER) };
 
 /* The planner's estimate of the match set, when it is too large to
  * count: the total shown as "about N". */
@@ -737,24 +758,30 @@ sample_mask(long est, bool words)
 }
 
 /* q_counts over at most take matches, of the share mask (0: of all);
- * by a statement of the share's own when the search is by_words. */
+ * by a statement planned once when the search is by_words and reads a
+ * share, or unfiltered and reads every match. */
 static PGresult *
 count_matches(struct mkt_req *r, const char **params, long take, long mask,
-    bool by_words)
+    bool by_words, bool unfiltered)
 {
 	const char		*limit = params[14], *offset = params[15];
 	const struct mkt_sql	*q = &q_counts[params[0] != NULL];
+	bool			 once = mask == 0 && unfiltered;
 	PGresult		*res;
 	size_t			 i;
 
+	if (once)
+		q = &q_counts_words;
 	for (i = 0; by_words && i < sizeof(sample_masks) /
 	    sizeof(sample_masks[0]); i++)
-		if (sample_masks[i] == mask)
+		if (sample_masks[i] == mask) {
 			q = &q_counts_share[i];
+			once = true;
+		}
 	params[14] = mkt_arena_printf(r->arena, "%ld", take);
 	params[15] = mask > 0 ? mkt_arena_printf(r->arena, "%ld", mask) : NULL;
-	res = q == &q_counts[0] || q == &q_counts[1] ?
-	    mkt_db_exec(r, q, params) : mkt_db_exec_once(r, q, params);
+	res = once ? mkt_db_exec_once(r, q, params) :
+	    mkt_db_exec(r, q, params);
 	params[14] = limit;
 	params[15] = offset;
 	return res;
@@ -1106,7 +1133,7 @@ catalog_list(struct mkt_req *r)
 	take = est <= 2 * exact_max ? exact_max + 1 : mask > 0 ? SAMPLE_ROWS :
 	    FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
 	if ((res = count_matches(r, params, take, mask,
-	    by_words)) == NULL)
+	    by_words, unfiltered)) == NULL)
 		return mkt_fail_db(r);
 	if ((facets = catalog_count_facets(r, res, &matched,
 	    &matched_head, &matched_name)) == NULL)
@@ -1116,7 +1143,7 @@ catalog_list(struct mkt_req *r)
 		mask = 0;
 		take = FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
 		if ((res = count_matches(r, params, take, mask,
-		    by_words)) == NULL)
+		    by_words, unfiltered)) == NULL)
 			return mkt_fail_db(r);
 		if ((facets = catalog_count_facets(r, res, &matched,
 		    &matched_head, &matched_name)) == NULL)
