@@ -64,13 +64,13 @@ struct facets {
  *     facet.  When the estimate is beyond twice that, it takes only the
  *     matches in one share of the catalog (1/16 … 1/1024, by the hash of
  *     the id, each share with indexes of its own: 0018_search_sample.sql),
- *     the share that should hold 250-500 of them; every count, and
- *     the total, is the sample's times the share.  For words without
- *     a filter the full-text index holds, each share has a statement
- *     of its own, planned once (q_counts_share).  When the
+ *     the share that should hold 250-500 of them (search_sample_words);
+ *     every count, and the total, is the sample's times the share.  For
+ *     words without a filter the full-text index holds, each share has
+ *     a statement of its own, planned once (q_counts_share).  When the
  *     share holds too few, or no share fits, the first FACET_SAMPLE
- *     matches are counted and scaled to the estimate.  Either way the
- *     page says "about".
+ *     matches are counted and scaled to the estimate (after a share,
+ *     to the share's count).  Either way the page says "about".
  *  3. The page.  When q_counts saw every match, its rows are sorted here
  *     (exact_page_ids()) and q_page_ids reads the page's services.
  *     Sorted by relevance when not every match was seen, q_capped finds
@@ -98,10 +98,10 @@ struct facets {
 /* The shares of the catalog with indexes of their own (0018, 0021),
  * smallest first, as masks of the id's hash: 1/1024 … 1/16. */
 static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
-#define SAMPLE_WORDS	250	/* matches a search's share should hold */
+/* Matches a search's share should hold: search_sample_words (250); a
+ * tenth of that found is too few to scale. */
 #define SAMPLE_LIST	50	/* matches a list's share should hold: it
 				   reads the whole share, matches or not */
-#define SAMPLE_MIN	25	/* fewer found: not a sample worth scaling */
 #define SAMPLE_ROWS	8000	/* a share holds 250-500 matches when the
 				   estimate is right; at most this many */
 
@@ -265,14 +265,17 @@ static const struct mkt_sql q_counts_words = { "catalog_counts_words", 16,
 static const struct mkt_sql q_estimate = { "catalog_estimate", 14,
 	"EXPLAIN (FORMAT JSON) SELECT 1 FROM" MATCHES_FROM
 	" WHERE" LISTED_WHERE IN_CATEGORY };
-/* The same for words alone ($1), without filters: the services table
- * only, planned in a fifth of the time of the join.  The reader's
- * clearance is left out, so the estimate may be a little high (the
- * share it picks holds a few more matches).  EXPLAIN plans its query
- * for the values whatever the session's planning. */
-static const struct mkt_sql q_estimate_words = { "catalog_estimate_words", 1,
+/* The same for words alone ($1) and the reader's clearance ($2),
+ * without filters: the services table only, planned in a fifth of the
+ * time of the join.  The services of the reader's own organisation are
+ * left out (their provider is in the join): the estimate may be low,
+ * never counting what the reader may not see, since a total shown as
+ * "about N" can come from it.  EXPLAIN plans its query for the values
+ * whatever the session's planning. */
+static const struct mkt_sql q_estimate_words = { "catalog_estimate_words", 2,
 	"EXPLAIN (FORMAT JSON) SELECT 1 FROM services s"
 	" WHERE s.status IN ('active', 'deprecated')"
+	" AND service_visible(s.compliance_level, $2::int, NULL, NULL)"
 	" AND s.search_vector @@ $1::tsquery" };
 
 /* The blended score of FR-002.2: relevance weighted as configured, and
@@ -671,14 +674,15 @@ read_facets(struct mkt_req *r, const char *q, struct facets *f,
 }
 
 /* The planner's estimate of the match set's size, by q_estimate or by
- * q_estimate_words (of params[4] alone); -1 on error. */
+ * q_estimate_words (of the words and the clearance); -1 on error. */
 static long
 estimate(struct mkt_req *r, const struct mkt_sql *q, const char *const *params)
 {
 	struct json_object	*plan, *rows;
 	PGresult		*res;
+	const char		*words[2] = { params[4], params[2] };
 
-	res = q == &q_estimate_words ? mkt_db_exec_once(r, q, params + 4) :
+	res = q == &q_estimate_words ? mkt_db_exec_once(r, q, words) :
 	    mkt_db_exec(r, q, params);
 	if (res == NULL)
 		return -1;
@@ -746,9 +750,9 @@ scale_categories(struct mkt_req *r, struct json_object *cats,
  * mask of the id's hash: the smallest that should hold enough of them
  * by the estimate; 0 when none does. */
 static long
-sample_mask(long est, bool words)
+sample_mask(long est, bool words, long sample_words)
 {
-	long	 want = words ? SAMPLE_WORDS : SAMPLE_LIST;
+	long	 want = words ? sample_words : SAMPLE_LIST;
 	size_t	 i;
 
 	for (i = 0; i < sizeof(sample_masks) / sizeof(sample_masks[0]); i++)
@@ -1031,7 +1035,8 @@ catalog_list(struct mkt_req *r)
 				 ttl, i, n, si;
 	char			 limit[24], offset[24], level[4], *key,
 				 tier_k[24];
-	long			 exact_max, est, take, mask, catalog = 0;
+	long			 exact_max, est, take, mask, catalog = 0,
+				 share_total = -1, sample_words;
 	const struct mkt_sql	*page_sql;
 	const char		*params[NPARAMS], *cached, *org, *by_ids[3],
 				*tiers[8];
@@ -1049,6 +1054,8 @@ catalog_list(struct mkt_req *r)
 	snprintf(limit, sizeof(limit), "%ld", per);
 	snprintf(offset, sizeof(offset), "%ld", (page - 1) * per);
 	exact_max = mkt_setting_long(r, "search_exact_max", 5000, 10, 1000000);
+	sample_words = mkt_setting_long(r, "search_sample_words", 250, 10,
+	    100000);
 	/* A capped ranking needs, of each tier, as many as the page ends
 	 * with. */
 	snprintf(tier_k, sizeof(tier_k), "%ld", page * per);
@@ -1129,7 +1136,8 @@ catalog_list(struct mkt_req *r)
 	if ((est = estimate(r, unfiltered ? &q_estimate_words : &q_estimate,
 	    params)) < 0)
 		return mkt_fail_db(r);
-	mask = est > 2 * exact_max ? sample_mask(est, params[4] != NULL) : 0;
+	mask = est > 2 * exact_max ? sample_mask(est, params[4] != NULL,
+	    sample_words) : 0;
 	take = est <= 2 * exact_max ? exact_max + 1 : mask > 0 ? SAMPLE_ROWS :
 	    FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
 	if ((res = count_matches(r, params, take, mask,
@@ -1138,8 +1146,10 @@ catalog_list(struct mkt_req *r)
 	if ((facets = catalog_count_facets(r, res, &matched,
 	    &matched_head, &matched_name)) == NULL)
 		return mkt_fail(r, 500, "internal-error", NULL);
-	if (mask > 0 && matched < SAMPLE_MIN) {
-		/* The estimate was far off: too few in the share to scale. */
+	if (mask > 0 && matched < sample_words / 10) {
+		/* The estimate was far off: too few in the share to scale
+		 * (or most matches are services the reader may not see). */
+		share_total = matched * (mask + 1);
 		mask = 0;
 		take = FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
 		if ((res = count_matches(r, params, take, mask,
@@ -1167,9 +1177,14 @@ catalog_list(struct mkt_req *r)
 			    (double)(mask + 1));
 	} else if (matched >= take) {
 		/* Not every match was seen: the estimate, and the counts of
-		 * the first matches scaled to it. */
+		 * the first matches scaled to it.  After a share that held
+		 * too few, the share's count rather than the estimate: the
+		 * planner does not know which words the services the reader
+		 * may not see have, and would count them in. */
 		estimated = true;
-		total = est > matched ? est : matched;
+		total = share_total >= 0 ? share_total : est;
+		if (total < matched)
+			total = matched;
 		scale_counts(facets, (double)total / (double)matched);
 	}
 	if (matched_all >= take) {

@@ -330,9 +330,10 @@ describe('more facets, and the filters of the query string', () => {
 // with search_exact_max lowered to 50, so that the demo catalog's searches
 // take the path of a million services (estimated counts, capped ranking).
 const PREFIX = process.env.MKT_PREFIX;
-function largeCatalogSearch(query, accept = 'application/json', exactMax = '50') {
+function largeCatalogSearch(query, accept = 'application/json', exactMax = '50', sampleWords = '250') {
   const env = {
     MKT_CONFIG: `${PREFIX}/etc/llm-marketplace/marketplace.conf`, MKT_SEARCH_EXACT_MAX: exactMax,
+    MKT_SEARCH_SAMPLE_WORDS: sampleWords,
     MKT_CATALOG_CACHE_TTL: '0', REQUEST_METHOD: 'GET', REQUEST_URI: `/api/v1/services?${query}`,
     QUERY_STRING: query, HTTP_ACCEPT: accept, HTTP_ACCEPT_LANGUAGE: 'en', REMOTE_ADDR: '127.0.0.1', HTTP_HOST: '127.0.0.1',
   };
@@ -440,5 +441,51 @@ describe('searches matching more than can be counted exactly', () => {
       }
     }
     assert.ok(capped >= 20, `${capped} of the pages took the capped path`);
+  });
+
+  // The shares of a search by words need thousands of matches; with a
+  // share asked to hold 20 instead of 250, the demo catalog has them.
+  const SHARE_OF = [16, 32, 64, 128, 256, 512, 1024];
+  const publicIn = (q, l) => Number(sql(`SELECT count(*) FROM services s WHERE s.status IN ('active', 'deprecated')
+    AND s.compliance_level = 'public' AND s.search_vector @@ search_query('${q}') AND (uuid_hash(s.id) & ${l - 1}) = 0`));
+
+  it('counts words from a share of the catalog, and ranks exactly all the same', { skip: !PREFIX && 'MKT_PREFIX is not set' }, () => {
+    for (const q of ['chat', 'text', 'gpt', 'instruct']) {
+      const j = JSON.parse(largeCatalogSearch(`q=${q}&per_page=20`, 'application/json', '50', '20'));
+      assert.equal(j.page.estimated, true, q);
+      const share = SHARE_OF.find((l) => j.page.total_items % l === 0 && j.page.total_items / l === publicIn(q, l));
+      assert.ok(share, `"${q}": the total ${j.page.total_items} is a share's count times its size`);
+      for (const k of ['status', 'compliance']) {
+        assert.equal(j.facets[k].reduce((n, x) => n + x.count, 0), j.page.total_items, `"${q}": ${k} adds up`);
+      }
+      const exact = sql(`SELECT string_agg(id::text, ' ' ORDER BY n) FROM search_rank_exact('${q}', 0, 20)
+        WITH ORDINALITY AS e (id, score, n)`).split(' ');
+      assert.deepEqual(j.services.map((s) => s.id), exact, `"${q}" ranks as the exact ranking`);
+    }
+  });
+
+  it('never counts in its "about" total the services the reader may not see', { skip: !PREFIX && 'MKT_PREFIX is not set' }, () => {
+    // "instruct": hundreds of public services, of which 20 stay public,
+    // none of them in the share the search reads; the others become
+    // confidential for the test.  The planner's estimate still counts
+    // them all: an anonymous reader's total must come from what they
+    // may see.
+    const hidden = sql(`WITH m AS (SELECT s.id, row_number() OVER (ORDER BY (uuid_hash(s.id) & 15) = 0 DESC, s.id) AS n
+        FROM services s WHERE s.status IN ('active', 'deprecated') AND s.compliance_level = 'public'
+        AND s.search_vector @@ search_query('instruct'))
+      UPDATE services s SET compliance_level = 'confidential' FROM m
+      WHERE s.id = m.id AND (m.n <= (SELECT count(*) FROM m) - 20) RETURNING s.id`).split('\n').filter(Boolean);
+    try {
+      const visible = Number(sql(`SELECT count(*) FROM services s WHERE s.status IN ('active', 'deprecated')
+        AND s.compliance_level = 'public' AND s.search_vector @@ search_query('instruct')`));
+      assert.equal(visible, 20);
+      assert.ok(hidden.length > 200, `${hidden.length} made confidential`);
+      const j = JSON.parse(largeCatalogSearch('q=instruct&per_page=20', 'application/json', '10', '20'));
+      assert.ok(j.page.total_items >= 10 && j.page.total_items <= 40,
+        `about ${j.page.total_items} for the ${visible} the reader may see (${hidden.length} hidden)`);
+      assert.deepEqual(j.facets.compliance.map((x) => x.value), ['public']);
+    } finally {
+      if (hidden.length) sql(`UPDATE services SET compliance_level = 'public' WHERE id IN ('${hidden.join("','")}')`);
+    }
   });
 });
