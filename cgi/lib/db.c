@@ -198,9 +198,10 @@ plan_as(struct mkt_worker *w, bool once)
 	return NULL;
 }
 
+/* One attempt at q: prepared first if this connection has not yet. */
 static PGresult *
-exec_once(struct mkt_req *r, const struct mkt_sql *q, const char *const *params,
-    bool plan_once)
+exec_attempt(struct mkt_req *r, const struct mkt_sql *q,
+    const char *const *params, bool plan_once)
 {
 	struct mkt_worker	*w = r->worker;
 	PGresult		*res;
@@ -240,7 +241,7 @@ db_exec(struct mkt_req *r, const struct mkt_sql *q, const char *const *params,
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (ensure_conn(r) != MKT_OK)
 			return NULL;
-		res = exec_once(r, q, params, plan_once);
+		res = exec_attempt(r, q, params, plan_once);
 		st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			mkt_arena_defer(r->arena, pq_clear, res);

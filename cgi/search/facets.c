@@ -37,6 +37,17 @@ tally_init(struct mkt_arena *a, struct tally *t, size_t size)
 	t->slot = mkt_arena_zalloc(a, size * sizeof(*t->slot));
 }
 
+/* The slot of value in t: its own, or the empty one it would take. */
+static size_t
+tally_slot(const struct tally *t, const char *value)
+{
+	size_t	 i = mkt_fnv1a(MKT_FNV1A_BASIS, value) & (t->size - 1);
+
+	while (t->slot[i].value != NULL && strcmp(t->slot[i].value, value) != 0)
+		i = (i + 1) & (t->size - 1);
+	return i;
+}
+
 static void
 tally_add(struct mkt_arena *a, struct tally *t, const char *value,
     const char *name)
@@ -49,22 +60,17 @@ tally_add(struct mkt_arena *a, struct tally *t, const char *value,
 		tally_init(a, &bigger, 2 * t->size);
 		for (i = 0; i < t->size; i++)
 			if (t->slot[i].value != NULL) {
-				size_t j = mkt_fnv1a(MKT_FNV1A_BASIS, t->slot[i].value) &
-				    (bigger.size - 1);
-
-				while (bigger.slot[j].value != NULL)
-					j = (j + 1) & (bigger.size - 1);
-				bigger.slot[j] = t->slot[i];
+				bigger.slot[tally_slot(&bigger,
+				    t->slot[i].value)] = t->slot[i];
 				bigger.used++;
 			}
 		*t = bigger;
 	}
-	for (i = mkt_fnv1a(MKT_FNV1A_BASIS, value) & (t->size - 1); t->slot[i].value != NULL;
-	    i = (i + 1) & (t->size - 1))
-		if (strcmp(t->slot[i].value, value) == 0) {
-			t->slot[i].count++;
-			return;
-		}
+	i = tally_slot(t, value);
+	if (t->slot[i].value != NULL) {
+		t->slot[i].count++;
+		return;
+	}
 	t->slot[i].value = value;
 	t->slot[i].name = name;
 	t->slot[i].count = 1;

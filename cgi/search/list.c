@@ -98,8 +98,8 @@ struct facets {
 /* The shares of the catalog with indexes of their own (0018, 0021),
  * smallest first, as masks of the id's hash: 1/1024 … 1/16. */
 static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
-/* Matches a search's share should hold: search_sample_words (250); a
- * tenth of that found is too few to scale. */
+/* A search's share should hold search_sample_words (250) of its
+ * matches; a tenth of that found is too few to scale.  A list's share: */
 #define SAMPLE_LIST	50	/* matches a list's share should hold: it
 				   reads the whole share, matches or not */
 #define SAMPLE_ROWS	8000	/* a share holds 250-500 matches when the
@@ -145,7 +145,8 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 #define LISTED_WHERE	LISTED_FILTERS ANY_WORDS
 #define IN_CATEGORY	" AND ($1::text IS NULL OR s.category = $1)"
 /* In the share of the catalog $16 names: the expression of the partial
- * indexes of 0018, which the planner matches once $16 is a value. */
+ * indexes of 0018 and 0021, which the planner matches once $16 is a
+ * value. */
 #define IN_SAMPLE							\
 	" AND ($16::int IS NULL OR (uuid_hash(s.id) & $16::int) = 0)"
 /* The same, the share written out, for a statement of its own. */
@@ -158,12 +159,12 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 /*
  * The services counted, a row each with what the facets count
  * (facets.c; arrays joined with the unit separator) and what the page
- * is sorted by (name_order: the database's order of name and id, in its
- * collation), and in the first row the category list and the count of
- * the categories' services.  No service counted: one row of NULLs, with
- * the category list.  The last columns are what the page is sorted
- * by, for a search that sees every match (exact_page_ids()).  where
- * and share: the conditions of the search and the share of the catalog;
+ * of a search that sees every match is sorted by (exact_page_ids();
+ * name_order: the database's order of name and id, in its collation),
+ * and in the first row the category list and the count of the
+ * categories' services.  No service counted: one row of NULLs, with
+ * the category list.  where and share: the conditions of the search
+ * and the share of the catalog;
  * a: every category, for the category list, when one is chosen (else
  * m is every category), or nothing; name_order: NAME_ORDER, or NULL
  * for a share (its rows are not every match: not sorted here).
@@ -673,17 +674,17 @@ read_facets(struct mkt_req *r, const char *q, struct facets *f,
 	return 0;
 }
 
-/* The planner's estimate of the match set's size, by q_estimate or by
- * q_estimate_words (of the words and the clearance); -1 on error. */
+/* The planner's estimate of the match set's size, by q_estimate or, for
+ * words alone, by q_estimate_words; -1 on error. */
 static long
-estimate(struct mkt_req *r, const struct mkt_sql *q, const char *const *params)
+estimate(struct mkt_req *r, const char *const *params, bool words_alone)
 {
 	struct json_object	*plan, *rows;
 	PGresult		*res;
 	const char		*words[2] = { params[4], params[2] };
 
-	res = q == &q_estimate_words ? mkt_db_exec_once(r, q, words) :
-	    mkt_db_exec(r, q, params);
+	res = words_alone ? mkt_db_exec_once(r, &q_estimate_words, words) :
+	    mkt_db_exec(r, &q_estimate, params);
 	if (res == NULL)
 		return -1;
 	plan = PQntuples(res) == 1 && PQnfields(res) == 1 ?
@@ -737,7 +738,7 @@ scale_categories(struct mkt_req *r, struct json_object *cats,
 	if (params[0] != NULL) {
 		memcpy(all, params, sizeof(all));
 		all[0] = NULL;
-		if ((whole = estimate(r, &q_estimate, all)) < 0)
+		if ((whole = estimate(r, all, false)) < 0)
 			return -1;
 	}
 	if (whole < matched_all)
@@ -761,17 +762,24 @@ sample_mask(long est, bool words, long sample_words)
 	return 0;
 }
 
+/* What count_matches() counted: q_counts's rows, and their facets. */
+struct counted {
+	PGresult		*res;
+	struct json_object	*facets;
+	long			 matched, head, named;	/* facets.c */
+};
+
 /* q_counts over at most take matches, of the share mask (0: of all);
  * by a statement planned once when the search is by_words and reads a
- * share, or unfiltered and reads every match. */
-static PGresult *
+ * share, or unfiltered and reads every match.  0, or the status of the
+ * failure. */
+static int
 count_matches(struct mkt_req *r, const char **params, long take, long mask,
-    bool by_words, bool unfiltered)
+    bool by_words, bool unfiltered, struct counted *c)
 {
 	const char		*limit = params[14], *offset = params[15];
 	const struct mkt_sql	*q = &q_counts[params[0] != NULL];
 	bool			 once = mask == 0 && unfiltered;
-	PGresult		*res;
 	size_t			 i;
 
 	if (once)
@@ -784,11 +792,16 @@ count_matches(struct mkt_req *r, const char **params, long take, long mask,
 		}
 	params[14] = mkt_arena_printf(r->arena, "%ld", take);
 	params[15] = mask > 0 ? mkt_arena_printf(r->arena, "%ld", mask) : NULL;
-	res = once ? mkt_db_exec_once(r, q, params) :
+	c->res = once ? mkt_db_exec_once(r, q, params) :
 	    mkt_db_exec(r, q, params);
 	params[14] = limit;
 	params[15] = offset;
-	return res;
+	if (c->res == NULL)
+		return mkt_fail_db(r);
+	if ((c->facets = catalog_count_facets(r, c->res, &c->matched,
+	    &c->head, &c->named)) == NULL)
+		return mkt_fail(r, 500, "internal-error", NULL);
+	return 0;
 }
 
 /*
@@ -1030,9 +1043,8 @@ catalog_list(struct mkt_req *r)
 	    mkt_param(r, "sort")->s : deflt;
 	long			 page = pg->present ? (long)pg->i : 1;
 	long			 per = pp->present ? (long)pp->i : 20;
-	long			 total, matched, matched_all, matched_head,
-				 matched_name, pages,
-				 ttl, i, n, si;
+	long			 total, matched, matched_all, pages, ttl, i,
+				 n, si;
 	char			 limit[24], offset[24], level[4], *key,
 				 tier_k[24];
 	long			 exact_max, est, take, mask, catalog = 0,
@@ -1041,6 +1053,7 @@ catalog_list(struct mkt_req *r)
 	const char		*params[NPARAMS], *cached, *org, *by_ids[3],
 				*tiers[8];
 	const char *const	*page_params;
+	struct counted		 counted;
 	bool			 estimated = false, by_words, unfiltered,
 				 page_once = false;
 	double			 weights[MKT_SEARCH_WEIGHTS];
@@ -1133,32 +1146,28 @@ catalog_list(struct mkt_req *r)
 	 * clearly too large to count is sampled only for the facet counts,
 	 * not to exact_max + 1 rows, which would cost a read of every
 	 * match through the full-text index. */
-	if ((est = estimate(r, unfiltered ? &q_estimate_words : &q_estimate,
-	    params)) < 0)
+	if ((est = estimate(r, params, unfiltered)) < 0)
 		return mkt_fail_db(r);
 	mask = est > 2 * exact_max ? sample_mask(est, params[4] != NULL,
 	    sample_words) : 0;
 	take = est <= 2 * exact_max ? exact_max + 1 : mask > 0 ? SAMPLE_ROWS :
 	    FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
-	if ((res = count_matches(r, params, take, mask,
-	    by_words, unfiltered)) == NULL)
-		return mkt_fail_db(r);
-	if ((facets = catalog_count_facets(r, res, &matched,
-	    &matched_head, &matched_name)) == NULL)
-		return mkt_fail(r, 500, "internal-error", NULL);
-	if (mask > 0 && matched < sample_words / 10) {
+	if ((status = count_matches(r, params, take, mask, by_words,
+	    unfiltered, &counted)) != 0)
+		return status;
+	if (mask > 0 && counted.matched < sample_words / 10) {
 		/* The estimate was far off: too few in the share to scale
 		 * (or most matches are services the reader may not see). */
-		share_total = matched * (mask + 1);
+		share_total = counted.matched * (mask + 1);
 		mask = 0;
 		take = FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
-		if ((res = count_matches(r, params, take, mask,
-		    by_words, unfiltered)) == NULL)
-			return mkt_fail_db(r);
-		if ((facets = catalog_count_facets(r, res, &matched,
-		    &matched_head, &matched_name)) == NULL)
-			return mkt_fail(r, 500, "internal-error", NULL);
+		if ((status = count_matches(r, params, take, mask, by_words,
+		    unfiltered, &counted)) != 0)
+			return status;
 	}
+	res = counted.res;
+	facets = counted.facets;
+	matched = counted.matched;
 	cats = catalog_parse_json(r, mkt_db_val(res, 0, "categories"));
 	matched_all = category == NULL ? matched :
 	    mkt_db_int(res, 0, "matched_all");
@@ -1212,8 +1221,8 @@ catalog_list(struct mkt_req *r)
 		 * tier none of the sample is in: half a sample's worth.) */
 		double	 walk = (double)(page * per) * (double)catalog;
 		double	 unit = (double)total / (double)matched;
-		double	 heads = ((double)matched_head + 0.5) * unit;
-		double	 names = ((double)matched_name + 0.5) * unit;
+		double	 heads = ((double)counted.head + 0.5) * unit;
+		double	 names = ((double)counted.named + 0.5) * unit;
 		bool	 read_head = heads * heads < 2.0 * walk;
 
 		params[18] = read_head ? "true" : "false";
