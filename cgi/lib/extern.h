@@ -111,6 +111,7 @@ const char *mkt_env_get(char *const *envp, const char *name);
 int	 mkt_http_listen(const char *spec, char *err, size_t errsz);
 int	 mkt_http_serve(const struct mkt_app *, int fd,
 	    volatile sig_atomic_t *stopping);
+void	 mkt_http_wake(void);	/* async-signal-safe: see *stopping */
 enum mkt_err mkt_parse_pairs(struct mkt_arena *, const char *, size_t,
 	    char sep, bool plus_is_space, size_t maxpairs,
 	    struct mkt_kv **, size_t *);

@@ -20,10 +20,12 @@
  * when the whole answer is known and chunked encoding for streams.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -83,10 +85,66 @@ struct http_loop {
 	long			 threads;
 	atomic_long		 busy;		/* threads holding a connection */
 	pthread_mutex_t		 accept_lock;
+	int			 wake[2];	/* mkt_http_wake writes */
 };
 
 /* The one server of this process, for /health (NULL under FastCGI). */
 static struct http_loop	*serving;
+
+/*
+ * Wakes the thread waiting for a connection, to see *stopping: called
+ * from a signal handler (write is async-signal-safe).  Shutting the
+ * listening socket down would wake it too, but the socket is the
+ * supervisor's as well (serve.c): the next server it starts would find
+ * it dead, and the gateway would stay down.
+ */
+void
+mkt_http_wake(void)
+{
+	struct http_loop	*l = serving;
+	int			 saved = errno;
+
+	if (l != NULL && l->wake[1] >= 0)
+		(void)write(l->wake[1], "", 1);
+	errno = saved;
+}
+
+/* The next connection, or -1: stopping, or the socket is gone.  Called
+ * under accept_lock, by one thread at a time: the others wait for the
+ * lock, and see *stopping when they get it. */
+static int
+next_conn(struct http_loop *l, struct sockaddr_storage *sa,
+    socklen_t *salen)
+{
+	struct pollfd	 pfd[2];
+	int		 fd;
+
+	for (;;) {
+		if (*l->stopping)
+			return -1;
+		pfd[0].fd = l->fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = l->wake[0];
+		pfd[1].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = 0;
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (pfd[1].revents != 0)
+			return -1;	/* the pipe stays readable for all */
+		if (pfd[0].revents & (POLLERR | POLLNVAL))
+			return -1;
+		*salen = sizeof(*sa);
+		fd = accept4(l->fd, (struct sockaddr *)sa, salen,
+		    SOCK_CLOEXEC);
+		/* The socket does not block: a connection the client gave
+		 * up before it was accepted leaves nothing to accept. */
+		if (fd >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			return fd;
+	}
+}
 
 bool
 mkt_http_figures(long *threads, long *connections)
@@ -818,8 +876,8 @@ mkt_http_listen(const char *spec, char *err, size_t errsz)
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    ai->ai_protocol)) < 0)
+		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, ai->ai_protocol)) < 0)
 			continue;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
@@ -886,12 +944,12 @@ http_thread(void *arg)
 	mkt_buf_init(&c->out);
 	c->loop = l;
 	while (!*l->stopping) {
-		salen = sizeof(sa);
 		pthread_mutex_lock(&l->accept_lock);
-		c->fd = *l->stopping ? -1 : accept4(l->fd,
-		    (struct sockaddr *)&sa, &salen, SOCK_CLOEXEC);
+		c->fd = next_conn(l, &sa, &salen);
 		pthread_mutex_unlock(&l->accept_lock);
 		if (c->fd < 0) {
+			if (*l->stopping)
+				break;
 			if (errno == EINTR || errno == ECONNABORTED ||
 			    errno == EMFILE || errno == ENFILE) {
 				if (errno == EMFILE || errno == ENFILE)
@@ -939,6 +997,10 @@ mkt_http_serve(const struct mkt_app *app, int fd,
 	l.threads = n;
 	atomic_init(&l.busy, 0);
 	pthread_mutex_init(&l.accept_lock, NULL);
+	if (pipe2(l.wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+		fprintf(stderr, "could not make a pipe: %s\n", strerror(errno));
+		return 1;
+	}
 	raise_file_limit(n);
 	serving = &l;
 
@@ -956,6 +1018,8 @@ mkt_http_serve(const struct mkt_app *app, int fd,
 	free(threads);
 	pthread_attr_destroy(&attr);
 	serving = NULL;
+	close(l.wake[0]);
+	close(l.wake[1]);
 	pthread_mutex_destroy(&l.accept_lock);
 	return 0;
 }

@@ -178,6 +178,16 @@ serve_fcgi(const struct mkt_app *app, int fd)
  */
 static volatile sig_atomic_t	 child_pid;
 
+/* The child stops without touching the listening socket, which is the
+ * parent's too (mkt_http_wake). */
+static void
+on_term_child(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	mkt_http_wake();
+}
+
 static void
 on_term_parent(int sig)
 {
@@ -198,6 +208,7 @@ serve_http_supervised(const struct mkt_app *app, int fd)
 	sa.sa_handler = on_term_parent;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	while (!stopping) {
 		if ((pid = fork()) < 0) {
 			mkt_log_error(NULL, "fork failed: %s", strerror(errno));
@@ -205,9 +216,10 @@ serve_http_supervised(const struct mkt_app *app, int fd)
 			continue;
 		}
 		if (pid == 0) {
-			sa.sa_handler = on_term;
+			sa.sa_handler = on_term_child;
 			sigaction(SIGTERM, &sa, NULL);
 			sigaction(SIGINT, &sa, NULL);
+			sigaction(SIGUSR1, &sa, NULL);
 			/* Returns through mkt_main's clean-up, as any
 			 * server does (LeakSanitizer looks at exit). */
 			return mkt_http_serve(app, fd, &stopping);

@@ -516,6 +516,7 @@ describe('the gateway', { skip }, () => {
       // Refusals are never remembered: lifted, the call goes at once.
       assert.equal((await call('/v1/chat/completions', chat(SVC))).status, 200);
     });
+
   });
 
   describe('provider failures', () => {
@@ -622,6 +623,36 @@ describe('the gateway', { skip }, () => {
       }
       assert.equal(back, 200, 'the gateway answers again');
       assert.notEqual(childOf(), victim, 'from a new process');
+    });
+
+    it('its serving process stopped (SIGTERM) finishes the call in flight, and the next one it starts answers', async () => {
+      // The stopping process must leave the listening socket alone: it
+      // is its supervisor's too, and the next process serves from it.
+      const state = process.env.MKT_STATE_DIR || new URL('../../var', import.meta.url).pathname;
+      const parent = readFileSync(`${state}/run/gateway.pid`, 'utf8').trim();
+      const childOf = () => { try { return execFileSync('pgrep', ['-P', parent], { encoding: 'utf8' }).trim(); } catch { return ''; } };
+      const rid = crypto.randomBytes(16).toString('hex');
+      const post = (id) => fetch(`${GATEWAY_URL}/v1/chat/completions`, {
+        method: 'POST', body: JSON.stringify(chat(SVC, id ? 'long [mock:latency=1000]' : 'Hello')),
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...(id ? { 'X-Request-ID': id } : {}) },
+      }).then((r) => ({ status: r.status })).catch((e) => ({ status: 0, error: e }));
+      const pending = post(rid);
+      await new Promise((r) => setTimeout(r, 400));
+      const stopped = childOf();
+      assert.match(stopped, /^\d+$/, 'one serving process under the supervisor');
+      execFileSync('kill', ['-TERM', stopped]);
+      assert.equal((await pending).status, 200, 'the call in flight is answered');
+      assert.equal(usageOf(rid).filter((u) => u.status === 'success').length, 1, 'and recorded');
+      let back = 0;
+      for (let i = 0; i < 50 && back !== 200; i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        back = (await post()).status;
+      }
+      assert.equal(back, 200, 'the gateway answers again');
+      const next = childOf();
+      assert.notEqual(next, stopped, 'from a new process');
+      await new Promise((res) => setTimeout(res, 1500));
+      assert.equal(childOf(), next, 'which stays up');
     });
   });
 
