@@ -59,6 +59,9 @@ void	 accept_forget_key(const char *key_id);
 /* Calls answered from what was kept, and those that asked the database,
  * since the process started. */
 void	 accept_figures(unsigned long *hits, unsigned long *misses);
+/* true when the key's last use is to be written with this call's usage:
+ * once a minute per key and process. */
+bool	 accept_touch_key(const char *key_id);
 
 /* lease.c: calls reserved ahead (several at once), drawn in memory */
 struct lease_ask {

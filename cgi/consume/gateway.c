@@ -678,9 +678,9 @@ static const struct mkt_sql q_reserve = { "gw_reserve_batch", 1,
 	"SELECT ord, outcome, granted, payer AS org"
 	" FROM gateway_reserve_batch($1::json)" };
 
-static const struct mkt_sql q_settle = { "gw_settle_batch", 1,
+static const struct mkt_sql q_settle = { "gw_settle_batch", 2,
 	"SELECT ord, charged::text AS cost, released, counted"
-	" FROM gateway_settle_batch($1::json)" };
+	" FROM gateway_settle_batch($1::json, $2::boolean)" };
 
 static const struct mkt_sql q_return = { "gw_return", 2,
 	"SELECT gateway_return($1, $2::int)" };
@@ -707,13 +707,35 @@ copy_col(char *dst, size_t size, const PGresult *res, int row,
 	snprintf(dst, size, "%s", v != NULL ? v : "");
 }
 
+/* Whether items[0..n-1] are paid from several subscriptions: the
+ * settlement then locks their rows first, in order. */
+static bool
+several_subscriptions(struct mkt_batch_item **items, size_t n)
+{
+	struct json_object	*v;
+	const char		*first = NULL, *sub;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (!json_object_object_get_ex(((struct gw_item *)
+		    items[i])->ask, "subscription", &v))
+			continue;
+		sub = json_object_get_string(v);
+		if (first == NULL)
+			first = sub;
+		else if (strcmp(first, sub) != 0)
+			return true;
+	}
+	return false;
+}
+
 /* Runs one statement for items[0..n-1]: true when it did. */
 static bool
 run_items(struct mkt_req *r, const struct mkt_sql *q,
     struct mkt_batch_item **items, size_t n)
 {
 	struct json_object	*all = json_object_new_array_ext((int)n);
-	const char		*params[1];
+	const char		*params[2];
 	PGresult		*res;
 	size_t			 i;
 	int			 row, ord;
@@ -723,6 +745,7 @@ run_items(struct mkt_req *r, const struct mkt_sql *q,
 		    ((struct gw_item *)items[i])->ask));
 	params[0] = json_object_to_json_string_ext(all,
 	    JSON_C_TO_STRING_PLAIN);
+	params[1] = several_subscriptions(items, n) ? "true" : "false";
 	res = mkt_db_exec(r, q, params);
 	json_object_put(all);
 	if (res == NULL || (size_t)PQntuples(res) != n)
@@ -1000,6 +1023,8 @@ settle(struct call *c, const char *status, double ms)
 	jadd(it.ask, "status", status);
 	if (c->t.max_latency_ms > 0)
 		jaddn(it.ask, "max_latency_ms", c->t.max_latency_ms);
+	json_object_object_add(it.ask, "touch",
+	    json_object_new_boolean(accept_touch_key(c->t.key_id)));
 	if (!submit(r, &settle_batch, &it)) {
 		mkt_log_error(r, "usage of call to %s not recorded",
 		    c->t.slug);

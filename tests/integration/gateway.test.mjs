@@ -517,6 +517,28 @@ describe('the gateway', { skip }, () => {
       assert.equal((await call('/v1/chat/completions', chat(SVC))).status, 200);
     });
 
+    it('pays for its members\' calls to several services at once: its spend is what they cost, it holds only what live reservations hold, and the key shows its last use', async () => {
+      const svc = `gw-orgpay-${tag}`;
+      makeService(svc, { versions: [['1.0.0', 'active']], plans: [{ slug: 'open' }] });
+      await subscribe(svc, 'open');
+      const spentBefore = sql(`SELECT CASE WHEN budget_period = date_trunc('month', now())::date THEN budget_spent ELSE 0 END FROM organizations WHERE slug = '${ORG}'`);
+      // Calls of two subscriptions at the same moment share settlement
+      // batches, which lock both subscriptions' rows first.
+      const rs = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+        call('/v1/chat/completions', chat(i % 2 ? svc : SVC, 'Hi', { max_tokens: 20 }))));
+      assert.deepEqual([...new Set(rs.map((r) => r.status))], [200]);
+      const ids = rs.map((r) => `'${q(r.headers.get('x-request-id'))}'`).join(',');
+      const [spent, cost, reserved, held] = sql(`SELECT o.budget_spent - ${spentBefore} || '|' ||
+          (SELECT sum(cost) FROM usage_records WHERE request_id IN (${ids})) || '|' || o.budget_reserved || '|' ||
+          (SELECT coalesce(sum(amount), 0) FROM gateway_reservations WHERE organization_id = o.id)
+        FROM organizations o WHERE o.slug = '${ORG}'`).split('|').map(Number);
+      assert.ok(cost > 0);
+      assert.equal(spent, cost, 'the organisation spent what the calls cost');
+      assert.equal(reserved, held, 'it holds what its live reservations hold');
+      assert.equal(sql(`SELECT count(*) FROM api_keys k JOIN users u ON u.id = k.user_id
+                         WHERE u.email = '${EMAIL}' AND k.last_used_at > now() - interval '1 minute'`) !== '0', true,
+        'the key\'s last use is written');
+    });
   });
 
   describe('provider failures', () => {
