@@ -436,12 +436,18 @@ static const struct mkt_sql q_capped_few = { "catalog_page_capped_few", 20,
 	"($4::float8 * search_relevance(s.name_vector, s.head_vector,"	\
 	" $3::tsquery) + s.rank_static)"
 #define WHOLE		" AND (NOT $8::boolean OR " WALKED("search_vector") ")"
+/* Visible to the reader ($1, $2) without the provider's row, which only
+ * a reader of an organisation needs (its own organisation's services):
+ * joined to every provider, the page of a head tier of 3,300 matches at
+ * a million services took 15.4 ms instead of 12.9 (medians of 5). */
+#define VISIBLE_TO_READER						\
+	" (service_visible(s.compliance_level, $1::int, NULL, NULL)"	\
+	"  OR ($2::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM providers p" \
+	"   WHERE p.id = s.provider_id AND p.organization_id = $2::uuid)))"
 #define TIER(match, order)						\
 	"(SELECT s.id FROM services s"					\
-	"  JOIN providers p ON p.id = s.provider_id"			\
 	"  WHERE s.status IN ('active', 'deprecated')"			\
-	"  AND service_visible(s.compliance_level, $1::int,"		\
-	"   p.organization_id, $2::uuid) AND " match			\
+	"  AND" VISIBLE_TO_READER " AND " match			\
 	"  ORDER BY " order " DESC, s.name, s.id LIMIT $7)"
 #define NAMES_AND_HEADS(names, names_order)				\
 	TIER(names WHOLE, names_order)					\

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { get, getJson, assertProblem, decodeEntities, sql, HAS_PSQL } from './helpers.mjs';
+import { signIn } from './session.mjs';
 
 const search = (q, extra = '') => getJson(`/api/v1/services?q=${encodeURIComponent(q)}${extra.includes('per_page=') ? '' : '&per_page=20'}${extra}`);
 
@@ -330,7 +331,7 @@ describe('more facets, and the filters of the query string', () => {
 // with search_exact_max lowered to 50, so that the demo catalog's searches
 // take the path of a million services (estimated counts, capped ranking).
 const PREFIX = process.env.MKT_PREFIX;
-function largeCatalogSearch(query, accept = 'application/json', exactMax = '50', sampleWords = '250') {
+function largeCatalogSearch(query, accept = 'application/json', exactMax = '50', sampleWords = '250', cookie = '') {
   const env = {
     MKT_CONFIG: `${PREFIX}/etc/llm-marketplace/marketplace.conf`, MKT_SEARCH_EXACT_MAX: exactMax,
     MKT_SEARCH_SAMPLE_WORDS: sampleWords,
@@ -338,6 +339,7 @@ function largeCatalogSearch(query, accept = 'application/json', exactMax = '50',
     QUERY_STRING: query, HTTP_ACCEPT: accept, HTTP_ACCEPT_LANGUAGE: 'en', REMOTE_ADDR: '127.0.0.1', HTTP_HOST: '127.0.0.1',
   };
   if (accept !== 'application/json') env.REQUEST_URI = `/services?${query}`;
+  if (cookie) env.HTTP_COOKIE = cookie;
   const out = execFileSync(`${PREFIX}/libexec/llm-marketplace/mkt-search`, [], { env: { ...process.env, ...env } }).toString();
   const at = out.indexOf('\r\n\r\n');
   assert.match(out, /^Status: 200/, out.slice(0, 300));
@@ -461,6 +463,38 @@ describe('searches matching more than can be counted exactly', () => {
       const exact = sql(`SELECT string_agg(id::text, ' ' ORDER BY n) FROM search_rank_exact('${q}', 0, 20)
         WITH ORDINALITY AS e (id, score, n)`).split(' ');
       assert.deepEqual(j.services.map((s) => s.id), exact, `"${q}" ranks as the exact ranking`);
+    }
+  });
+
+  it('shows a reader the confidential services of their own organisation, and no one else', { skip: (!HAS_PSQL || !PREFIX) && 'psql or MKT_PREFIX missing' }, async () => {
+    // Three public "mistral" services of the organisation of
+    // provider@example.com, made confidential and the best of all by
+    // stored score for the test: a search by words alone of a large
+    // catalog (q_tiers) must show them first to that organisation's
+    // people, and to no one else.
+    const ids = sql(`SELECT string_agg(s.id::text, ' ') FROM (SELECT s.id FROM services s
+        JOIN providers p ON p.id = s.provider_id JOIN organizations o ON o.id = p.organization_id
+        WHERE o.slug = 'mistral' AND s.compliance_level = 'public' AND s.status = 'active'
+        AND s.search_vector @@ search_query('mistral') ORDER BY s.id LIMIT 3) s`).split(' ');
+    assert.equal(ids.length, 3);
+    const list = `('${ids.join("','")}')`;
+    const seen = (j) => ids.filter((id) => j.services.some((x) => x.id === id)).length;
+    sql(`UPDATE services SET compliance_level = 'confidential', rank_static = rank_static + 100 WHERE id IN ${list}`);
+    try {
+      const anonymous = JSON.parse(largeCatalogSearch('q=mistral&per_page=20'));
+      assert.equal(anonymous.page.estimated, true, 'the path of a large catalog');
+      assert.equal(seen(anonymous), 0, 'an anonymous reader sees none of them');
+      const other = await signIn('consumer@example.com');
+      assert.equal(seen(JSON.parse(largeCatalogSearch('q=mistral&per_page=20', 'application/json', '50', '250',
+        `mkt_session=${other.session}`))), 0, 'nor a reader of another organisation');
+      const own = await signIn('provider@example.com');
+      const mine = JSON.parse(largeCatalogSearch('q=mistral&per_page=20', 'application/json', '50', '250',
+        `mkt_session=${own.session}`));
+      assert.equal(mine.page.estimated, true);
+      assert.deepEqual(mine.services.slice(0, 3).map((x) => x.id).sort(), [...ids].sort(),
+        'a reader of the providing organisation sees them first');
+    } finally {
+      sql(`UPDATE services SET compliance_level = 'public', rank_static = rank_static - 100 WHERE id IN ${list}`);
     }
   });
 
