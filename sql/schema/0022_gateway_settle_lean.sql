@@ -12,11 +12,11 @@
 -- Now one statement does what every settlement does (the reservation,
 -- the usage record, the subscription's counters) and tells, call by
 -- call, what else is to be done; the rest runs only when it is:
---   - the organisations that pay: one update after the subscription's,
---     which is the lock order of 0015 without locking ahead;
---   - the rows of several subscriptions are locked first, in that
---     order, when the gateway says the batch has several (p_several):
---     finding that out here meant reading the calls twice;
+--   - the organisations that pay: one update after the subscription's;
+--   - the subscriptions' rows are locked first, as before: the rows of
+--     several in their order when the gateway says the batch has
+--     several (p_several; finding that out here meant reading the calls
+--     twice), or the one subscription's row;
 --   - an SLA breach, with its outbox event: for a call slower than
 --     promised;
 --   - the key's last use: for a call whose "touch" is true (the gateway
@@ -46,9 +46,12 @@ BEGIN
     -- Durable, whatever a function called before in this transaction
     -- set: this is the usage record.
     PERFORM set_config('synchronous_commit', 'on', true);
-    -- Several subscriptions' rows: all locked first, in the one order
-    -- (with the organisations that pay for them).  One subscription's
-    -- row is locked by the update below, its organisation's after it.
+    -- The subscriptions' rows first, before the reservations' and the
+    -- organisations': whatever else touches those (gateway_return of a
+    -- lease whose calls are settling, the sweep) takes the subscription
+    -- first too, so that no two transactions wait for each other.
+    -- Several: all of them, in the one order, with the organisations
+    -- that pay for them.
     IF p_several THEN
         PERFORM gateway_lock(
             ARRAY(SELECT DISTINCT (e->>'subscription')::uuid
@@ -56,6 +59,9 @@ BEGIN
             ARRAY(SELECT DISTINCT (e->>'org')::uuid
                     FROM json_array_elements(p_calls) e
                    WHERE e->>'org' IS NOT NULL));
+    ELSE
+        PERFORM 1 FROM subscriptions
+          WHERE id = (p_calls->0->>'subscription')::uuid FOR UPDATE;
     END IF;
     FOR settled IN
         WITH c AS MATERIALIZED (
