@@ -621,60 +621,51 @@ describe('the gateway', { skip }, () => {
   });
 
   describe('the gateway\'s own HTTP server', () => {
-    it('its serving process killed mid-call: no success without a usage record, and its supervisor starts another', async () => {
-      const state = process.env.MKT_STATE_DIR || new URL('../../var', import.meta.url).pathname;
-      const parent = readFileSync(`${state}/run/gateway.pid`, 'utf8').trim();
-      const childOf = () => { try { return execFileSync('pgrep', ['-P', parent], { encoding: 'utf8' }).trim(); } catch { return ''; } };
+    // The supervisor (its pid file) and the process serving under it.
+    const supervisor = () => readFileSync(`${process.env.MKT_STATE_DIR || new URL('../../var', import.meta.url).pathname}/run/gateway.pid`, 'utf8').trim();
+    const servingProcess = () => { try { return execFileSync('pgrep', ['-P', supervisor()], { encoding: 'utf8' }).trim(); } catch { return ''; } };
+    // A call straight to the gateway's port: with a request id, one that
+    // lasts (ms) and can be found in the usage records.
+    const post = (id, ms) => fetch(`${GATEWAY_URL}/v1/chat/completions`, {
+      method: 'POST', body: JSON.stringify(chat(SVC, id ? `long [mock:latency=${ms}]` : 'Hello')),
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...(id ? { 'X-Request-ID': id } : {}) },
+    }).then((r) => ({ status: r.status })).catch((e) => ({ status: 0, error: e }));
+    // The process serving when a call is in flight, sent signal; the
+    // call's outcome, and the process serving once the gateway answers
+    // again.
+    async function signalMidCall(signal, ms) {
       const rid = crypto.randomBytes(16).toString('hex');
-      const post = (id) => fetch(`${GATEWAY_URL}/v1/chat/completions`, {
-        method: 'POST', body: JSON.stringify(chat(SVC, id ? 'long [mock:latency=1500]' : 'Hello')),
-        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...(id ? { 'X-Request-ID': id } : {}) },
-      }).then((r) => ({ status: r.status })).catch((e) => ({ status: 0, error: e }));
-      const pending = post(rid);
-      await new Promise((r) => setTimeout(r, 500));
-      const victim = childOf();
+      const pending = post(rid, ms);
+      await new Promise((r) => setTimeout(r, ms / 2.5));
+      const victim = servingProcess();
       assert.match(victim, /^\d+$/, 'one serving process under the supervisor');
-      execFileSync('kill', ['-9', victim]);
+      execFileSync('kill', [`-${signal}`, victim]);
       const r = await pending;
-      assert.notEqual(r.status, 200, 'no success was reported');
-      assert.ok(!usageOf(rid).some((u) => u.status === 'success'), 'and none is recorded');
       let back = 0;
       for (let i = 0; i < 50 && back !== 200; i++) {
         await new Promise((res) => setTimeout(res, 200));
         back = (await post()).status;
       }
       assert.equal(back, 200, 'the gateway answers again');
-      assert.notEqual(childOf(), victim, 'from a new process');
+      const next = servingProcess();
+      assert.notEqual(next, victim, 'from a new process');
+      return { rid, status: r.status, next };
+    }
+
+    it('its serving process killed mid-call: no success without a usage record, and its supervisor starts another', async () => {
+      const { rid, status } = await signalMidCall('KILL', 1500);
+      assert.notEqual(status, 200, 'no success was reported');
+      assert.ok(!usageOf(rid).some((u) => u.status === 'success'), 'and none is recorded');
     });
 
     it('its serving process stopped (SIGTERM) finishes the call in flight, and the next one it starts answers', async () => {
       // The stopping process must leave the listening socket alone: it
       // is its supervisor's too, and the next process serves from it.
-      const state = process.env.MKT_STATE_DIR || new URL('../../var', import.meta.url).pathname;
-      const parent = readFileSync(`${state}/run/gateway.pid`, 'utf8').trim();
-      const childOf = () => { try { return execFileSync('pgrep', ['-P', parent], { encoding: 'utf8' }).trim(); } catch { return ''; } };
-      const rid = crypto.randomBytes(16).toString('hex');
-      const post = (id) => fetch(`${GATEWAY_URL}/v1/chat/completions`, {
-        method: 'POST', body: JSON.stringify(chat(SVC, id ? 'long [mock:latency=1000]' : 'Hello')),
-        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...(id ? { 'X-Request-ID': id } : {}) },
-      }).then((r) => ({ status: r.status })).catch((e) => ({ status: 0, error: e }));
-      const pending = post(rid);
-      await new Promise((r) => setTimeout(r, 400));
-      const stopped = childOf();
-      assert.match(stopped, /^\d+$/, 'one serving process under the supervisor');
-      execFileSync('kill', ['-TERM', stopped]);
-      assert.equal((await pending).status, 200, 'the call in flight is answered');
+      const { rid, status, next } = await signalMidCall('TERM', 1000);
+      assert.equal(status, 200, 'the call in flight is answered');
       assert.equal(usageOf(rid).filter((u) => u.status === 'success').length, 1, 'and recorded');
-      let back = 0;
-      for (let i = 0; i < 50 && back !== 200; i++) {
-        await new Promise((res) => setTimeout(res, 200));
-        back = (await post()).status;
-      }
-      assert.equal(back, 200, 'the gateway answers again');
-      const next = childOf();
-      assert.notEqual(next, stopped, 'from a new process');
       await new Promise((res) => setTimeout(res, 1500));
-      assert.equal(childOf(), next, 'which stays up');
+      assert.equal(servingProcess(), next, 'which stays up');
     });
   });
 
