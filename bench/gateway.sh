@@ -15,6 +15,9 @@
 # Each target first gets WARMUP (3) seconds of unmeasured load. Prints p50
 # and p99 latency, requests per second, the latency each adds
 # over direct, and the ratios to nginx and Portkey; medians of RUNS runs.
+# For the gateway on its own port, also the CPU time per call of the
+# gateway's serving process, the database and the mock provider (from
+# /proc, over each run): where a call's cost goes.
 # Then holds STREAMS concurrent streams through the gateway
 # (bench/streams.mjs) and prints the memory of the gateway processes.
 #
@@ -207,17 +210,32 @@ check portkey -H "Authorization: Bearer $MOCK_KEY" -H "x-portkey-provider: opena
 to_us() { awk '{ v=$2; if (v ~ /us$/) { sub(/us$/,"",v); print v } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v*1000 } else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000000 } }'; }
 median() { sort -n | awk '{ a[NR]=$1 } END { print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2 }'; }
 
+# CPU time (user and system, clock ticks) the processes of a call's path
+# have used so far: where a gateway call's time goes, per call, comes
+# from the difference over a run.  The database's are the postmaster's
+# children (the gateway's connections last).
+ticks() { local s=0 p v; for p in "$@"; do v=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) || v=0; s=$((s + ${v:-0})); done; echo "$s"; }
+gateway_pids() { pgrep -P "$(cat "$STATE/run/gateway.pid")"; }
+pg_pids() { pgrep -P "$(head -1 "$STATE/pg/postmaster.pid")"; }
+mock_pids() { cat "$STATE/run/mock-provider.pid"; }
+declare -A CPU
+
 declare -A P50 P99 RPS NON2XX
 for conns in 1 32; do
 	threads=$([ "$conns" -eq 1 ] && echo 1 || echo 2)
 	for t in $TARGETS; do
-		: > "$WORK/p50" ; : > "$WORK/p99"; : > "$WORK/rps"; bad=0
+		: > "$WORK/p50" ; : > "$WORK/p99"; : > "$WORK/rps"; : > "$WORK/cpu"; bad=0
 		# Unmeasured: connections made, leases grown, Portkey's JIT warm.
 		say "wrk -c$conns $t (warm-up, ${WARMUP}s)"
 		wrk -t"$threads" -c"$conns" -d"${WARMUP}s" -s "$WORK/$t.lua" "$(url $t)" >/dev/null
 		for run in $(seq "$RUNS"); do
 			say "wrk -c$conns $t (run $run/$RUNS, ${DURATION}s)"
+			g0=$(ticks $(gateway_pids)) d0=$(ticks $(pg_pids)) m0=$(ticks $(mock_pids))
 			wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency -s "$WORK/$t.lua" "$(url $t)" > "$WORK/wrk.out"
+			g1=$(ticks $(gateway_pids)) d1=$(ticks $(pg_pids)) m1=$(ticks $(mock_pids))
+			calls=$(awk '/requests in/ { print $1 }' "$WORK/wrk.out")
+			[ "$t" != gateway ] || [ "${calls:-0}" -eq 0 ] ||
+			    echo "$((g1 - g0)) $((d1 - d0)) $((m1 - m0)) $calls" >> "$WORK/cpu"
 			grep -E '^ +50%' "$WORK/wrk.out" | to_us >> "$WORK/p50"
 			grep -E '^ +99%' "$WORK/wrk.out" | to_us >> "$WORK/p99"
 			awk '/Requests\/sec/ { print $2 }' "$WORK/wrk.out" >> "$WORK/rps"
@@ -228,6 +246,11 @@ for conns in 1 32; do
 		P99[$t,$conns]=$(median < "$WORK/p99")
 		RPS[$t,$conns]=$(median < "$WORK/rps")
 		NON2XX[$t,$conns]=$bad
+		# µs per call of each, the median over the runs
+		[ ! -s "$WORK/cpu" ] || CPU[$conns]=$(hz=$(getconf CLK_TCK)
+			for i in 1 2 3; do
+				awk -v i="$i" -v hz="$hz" '{ print $i * 1000000 / hz / $4 }' "$WORK/cpu" | median
+			done | paste -sd' ' | awk '{ printf "gateway %.0f µs, PostgreSQL %.0f µs, mock provider %.0f µs", $1, $2, $3 }')
 	done
 done
 
@@ -251,6 +274,10 @@ for conns in 1 32; do
 		printf "ratios   requests/s: gateway/nginx %.2f, gateway/portkey %.2f;", g/n, g/p
 		printf " added p50: gateway/nginx %.1f, gateway/portkey %.2f\n",
 		    (g50-d50)/((n50-d50) > 1 ? (n50-d50) : 1), (g50-d50)/((p50-d50) > 1 ? (p50-d50) : 1) }'
+done
+[ -z "${CPU[1]:-}${CPU[32]:-}" ] || printf '\nCPU per call through the gateway on its own port (the database: all its processes)\n'
+for conns in 1 32; do
+	[ -z "${CPU[$conns]:-}" ] || printf '  c=%-3s %s\n' "$conns" "${CPU[$conns]}"
 done
 n=$(psql_ -c "SELECT count(*) FROM usage_records u JOIN services s ON s.id = u.service_id WHERE s.slug = 'bench-gateway' AND u.status = 'success'")
 printf '\nusage records of successful benchmark calls so far: %s\n' "$n"
