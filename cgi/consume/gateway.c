@@ -745,7 +745,8 @@ run_items(struct mkt_req *r, const struct mkt_sql *q,
 		    ((struct gw_item *)items[i])->ask));
 	params[0] = json_object_to_json_string_ext(all,
 	    JSON_C_TO_STRING_PLAIN);
-	params[1] = several_subscriptions(items, n) ? "true" : "false";
+	params[1] = q == &q_settle && several_subscriptions(items, n) ?
+	    "true" : "false";
 	res = mkt_db_exec(r, q, params);
 	json_object_put(all);
 	if (res == NULL || (size_t)PQntuples(res) != n)

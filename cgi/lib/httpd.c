@@ -104,7 +104,7 @@ mkt_http_wake(void)
 	struct http_loop	*l = serving;
 	int			 saved = errno;
 
-	if (l != NULL && l->wake[1] >= 0)
+	if (l != NULL)
 		(void)write(l->wake[1], "", 1);
 	errno = saved;
 }
