@@ -456,9 +456,13 @@ BEGIN
     JOIN descr d ON d.i = c.i
     JOIN nameword nw ON nw.i = c.i;
 
+    -- The current version's price and context window are copied onto the
+    -- service (0023_search_listing_copies.sql); given here, since the
+    -- version is written after the service.
     INSERT INTO services (id, provider_id, slug, name, description, category,
         tags, capabilities, mode, endpoint, sla, compliance_level,
         certifications, data_residency, status, current_version_id,
+        current_input_price, current_context_window,
         training_use, data_retention_days, provenance, created_at,
         updated_at)
     SELECT b.id, pp.id, format('syn-%s', lpad(b.i::text, 7, '0')), b.name,
@@ -498,7 +502,7 @@ BEGIN
                 WHEN b.u_res < 0.96 THEN '{GB}'
                 WHEN b.u_res < 0.98 THEN '{CH}'
                 ELSE '{FR}' END::text[],
-           'active', b.vid, false,
+           'active', b.vid, b.input_price, b.context_window, false,
            CASE WHEN b.u_res < 0.5 THEN 30 END,
            jsonb_build_object('generator', 'bench/generate.sql', 'n', b.i),
            b.published_at, b.published_at

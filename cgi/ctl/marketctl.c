@@ -238,6 +238,14 @@ ctl_search_refresh(struct ctl *c, int argc, char **argv)
 	    "co-usage refreshed; %s ranking scores changed\n",
 	    PQgetvalue(res, 0, 0));
 	PQclear(res);
+	/* The catalog's top set by those scores (0024_search_top_set.sql):
+	 * its threshold follows them. */
+	if ((res = ctl_exec(c, "SELECT search_refresh_top() AS n", 0,
+	    NULL)) == NULL)
+		return 1;
+	ctl_progress(c, "top set of the search: %s services moved in or out\n",
+	    PQgetvalue(res, 0, 0));
+	PQclear(res);
 	return 0;
 }
 

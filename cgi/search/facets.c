@@ -180,19 +180,19 @@ enum category { PROVIDER, TAG, COMPLIANCE, CERTIFICATION, RESIDENCY,
 /*
  * The facets of the rows of res (q_counts: one row per service counted,
  * or a single row of NULLs when none was): an object of the facets of
- * FACETS_ORDER, each a list of {value, [name,] count}.  *matched,
- * *head and *named: the services counted, those whose name, tags or
- * category match the words, and those whose name does.  NULL when res
- * has not the columns of q_counts.
+ * FACETS_ORDER, each a list of {value, [name,] count}; and in *tiers
+ * how many are in each tier (search.h).  NULL when res has not the
+ * columns of q_counts.
  */
 struct json_object *
-catalog_count_facets(struct mkt_req *r, PGresult *res, long *matched,
-    long *head, long *named)
+catalog_count_facets(struct mkt_req *r, PGresult *res,
+    struct tier_counts *tiers)
 {
 	struct tally		 t[NCATEGORIES];
 	long			 met[NTHRESHOLDS];
 	int			 col[NCATEGORIES], measure[NMEASURES], n_col,
-				 name_col, eu_col, head_col, in_name_col;
+				 name_col, eu_col, head_col, in_name_col,
+				 top_col;
 	int			 i, rows = PQntuples(res);
 	size_t			 k;
 	struct json_object	*facets;
@@ -213,21 +213,28 @@ catalog_count_facets(struct mkt_req *r, PGresult *res, long *matched,
 	    (name_col = PQfnumber(res, "provider_name")) < 0 ||
 	    (eu_col = PQfnumber(res, "eu")) < 0 ||
 	    (head_col = PQfnumber(res, "head")) < 0 ||
-	    (in_name_col = PQfnumber(res, "in_name")) < 0)
+	    (in_name_col = PQfnumber(res, "in_name")) < 0 ||
+	    (top_col = PQfnumber(res, "top")) < 0)
 		return NULL;
 	memset(met, 0, sizeof(met));
-	*matched = *head = *named = 0;
+	memset(tiers, 0, sizeof(*tiers));
 	for (i = 0; i < rows; i++) {
 		double	 v[NMEASURES];
-		bool	 known[NMEASURES];
+		bool	 known[NMEASURES], top;
 
 		if (PQgetisnull(res, i, n_col))
 			continue;	/* the row of no match */
-		(*matched)++;
-		if (*PQgetvalue(res, i, head_col) == 't')
-			(*head)++;
-		if (*PQgetvalue(res, i, in_name_col) == 't')
-			(*named)++;
+		top = *PQgetvalue(res, i, top_col) == 't';
+		tiers->matched++;
+		tiers->top += top;
+		if (*PQgetvalue(res, i, head_col) == 't') {
+			tiers->head++;
+			tiers->top_head += top;
+		}
+		if (*PQgetvalue(res, i, in_name_col) == 't') {
+			tiers->named++;
+			tiers->top_named += top;
+		}
 		tally_add(r->arena, &t[PROVIDER], PQgetvalue(res, i,
 		    col[PROVIDER]), PQgetvalue(res, i, name_col));
 		for (k = TAG; k < NCATEGORIES; k++) {

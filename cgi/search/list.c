@@ -114,8 +114,8 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 	" AND service_visible(s.compliance_level, $3::int,"		\
 	"   p.organization_id, $4::uuid)"				\
 	" AND ($6::numeric IS NULL"					\
-	"   OR v.input_price_per_mtok <= $6::numeric)"			\
-	" AND ($7::int IS NULL OR v.context_window >= $7::int)"		\
+	"   OR s.current_input_price <= $6::numeric)"			\
+	" AND ($7::int IS NULL OR s.current_context_window >= $7::int)"	\
 	tag_residency							\
 	" AND ($9::text IS NULL OR upper($9) = ANY("			\
 	"   SELECT upper(c) FROM unnest(s.certifications) c))"		\
@@ -123,7 +123,7 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 	" AND ($12::int IS NULL OR (jsonb_typeof(s.sla->'max_latency_ms')" \
 	"   = 'number' AND (s.sla->>'max_latency_ms')::numeric <= $12::int))" \
 	" AND ($13::text IS NULL OR s.status = $13)"			\
-	" AND ($14::numeric IS NULL OR sr.bayesian >= $14::numeric)"
+	" AND ($14::numeric IS NULL OR s.rating_bayesian >= $14::numeric)"
 /* The tag and residency filters in the forms the full-text index holds
  * (0019_search_facet_index.sql): with the words, the index scan
  * intersects the lists of both... */
@@ -151,10 +151,15 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 	" AND ($16::int IS NULL OR (uuid_hash(s.id) & $16::int) = 0)"
 /* The same, the share written out, for a statement of its own. */
 #define IN_SHARE(mask)	" AND (uuid_hash(s.id) & " #mask ") = 0"
+/* The services a search reads, with their providers: the price,
+ * context window and rating it filters and counts by are copies on the
+ * service's row (0023_search_listing_copies.sql)... */
+#define LISTED_FROM							\
+	" services s JOIN providers p ON p.id = s.provider_id"
+/* ...and for a page, the current version it shows. */
 #define MATCHES_FROM							\
-	" services s JOIN providers p ON p.id = s.provider_id"		\
-	" LEFT JOIN service_versions v ON v.id = s.current_version_id"	\
-	" LEFT JOIN service_ratings sr ON sr.service_id = s.id"
+	LISTED_FROM							\
+	" LEFT JOIN service_versions v ON v.id = s.current_version_id"
 
 /*
  * The services counted, a row each with what the facets count
@@ -178,17 +183,18 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 	"   residency_matches(s.data_residency, 'EU')"			\
 	"     AND NOT 'EU' = ANY(s.data_residency) AS eu,"		\
 	"   s.status, p.slug AS provider, p.name AS provider_name,"	\
-	"   v.input_price_per_mtok AS price, v.context_window AS context," \
-	"   sr.bayesian AS rating,"					\
+	"   s.current_input_price AS price,"				\
+	"   s.current_context_window AS context,"			\
+	"   s.rating_bayesian AS rating,"				\
 	"   CASE WHEN jsonb_typeof(s.sla->'max_latency_ms') = 'number'"	\
 	"     THEN (s.sla->>'max_latency_ms')::numeric END AS latency,"	\
 	"   s.head_vector @@ $5::tsquery AS head,"			\
 	"   s.name_vector @@ $5::tsquery AS in_name,"			\
-	"   s.id, s.name, s.rank_static,"				\
+	"   s.id, s.name, s.rank_static, s.rank_top AS top,"		\
 	"   CASE WHEN $16::int IS NULL AND $5::tsquery IS NOT NULL THEN" \
 	"     search_relevance(s.name_vector, s.head_vector, $5::tsquery)" \
 	"   END AS rel"							\
-	"  FROM" MATCHES_FROM						\
+	"  FROM" LISTED_FROM						\
 	"  WHERE" where share						\
 	"  LIMIT $15)," a						\
 	" SELECT x.*,"							\
@@ -208,7 +214,7 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 	" ORDER BY x.n"
 #define NAME_ORDER	"row_number() OVER (ORDER BY m.name, m.id)"
 #define ALL_CATEGORIES						\
-	" a AS MATERIALIZED (SELECT s.category FROM" MATCHES_FROM	\
+	" a AS MATERIALIZED (SELECT s.category FROM" LISTED_FROM	\
 	"  WHERE" LISTED_WHERE IN_SAMPLE " LIMIT $15)"
 #define NO_CATEGORIES	" a AS (SELECT NULL::text AS category WHERE false)"
 /* Without a category and with one ($1): the part that is not needed
@@ -264,7 +270,7 @@ static const struct mkt_sql q_counts_words = { "catalog_counts_words", 16,
 /* The planner's estimate of the match set, when it is too large to
  * count: the total shown as "about N". */
 static const struct mkt_sql q_estimate = { "catalog_estimate", 14,
-	"EXPLAIN (FORMAT JSON) SELECT 1 FROM" MATCHES_FROM
+	"EXPLAIN (FORMAT JSON) SELECT 1 FROM" LISTED_FROM
 	" WHERE" LISTED_WHERE IN_CATEGORY };
 /* The same for words alone ($1) and the reader's clearance ($2),
  * without filters: the services table only, planned in a fifth of the
@@ -370,7 +376,7 @@ static const struct mkt_sql q_page_ids = { "catalog_page_ids", 3,
  * check (a read of the search vector) folds away.
  */
 #define TIER_WALK(when, filters, match, order)			\
-	"(SELECT s.id FROM" MATCHES_FROM				\
+	"(SELECT s.id FROM" LISTED_FROM				\
 	"  WHERE " when " AND" filters IN_CATEGORY " AND " match	\
 	"  ORDER BY " order " DESC, s.name, s.id LIMIT $18)"
 #define HEAD_FILTERS	FILTERS(TAG_RESIDENCY_ROWWISE)
@@ -418,11 +424,14 @@ static const struct mkt_sql q_capped_few = { "catalog_page_capped_few", 20,
  * search chooses how each tier is read, from the counts of its share,
  * and the statement's form leaves the planner no other way.  Walked: in
  * the score index's order, the words tested per row by the function
- * behind @@, which no index serves.  Read: through the tier's full-text
- * index, in an order the score index does not have.  (An optional
- * filter, "$n IS NULL OR ...", would mislead a plan made without the
- * values: these statements have none.)  Planned for the words at every
- * call, the statement took 4-5 ms to plan.
+ * behind @@, which no index serves.  Topped: read through the full-text
+ * index of the top set (0024_search_top_set.sql), a prefix of the score
+ * index's order, so its best k are the tier's best k when it holds k;
+ * when it holds fewer, the tier is read whole through its own index (in
+ * an order the score index does not have).  (An optional filter, "$n IS
+ * NULL OR ...", would mislead a plan made without the values: these
+ * statements have none.)  Planned for the words at every call, the
+ * statement took 4-5 ms to plan.
  *
  * $1 clearance, $2 the reader's organisation, $3 the words, $4 the
  * weight of relevance, $5 limit, $6 offset, $7 how many of each tier
@@ -432,9 +441,6 @@ static const struct mkt_sql q_capped_few = { "catalog_page_capped_few", 20,
 #define READ(vector)	"s." vector " @@ $3::tsquery"
 #define BY_SCORE	"s.rank_static"
 #define BY_SCORE_READ	"(s.rank_static + 0)"
-#define BY_BLEND							\
-	"($4::float8 * search_relevance(s.name_vector, s.head_vector,"	\
-	" $3::tsquery) + s.rank_static)"
 #define WHOLE		" AND (NOT $8::boolean OR " WALKED("search_vector") ")"
 /* Visible to the reader ($1, $2) without the provider's row, which only
  * a reader of an organisation needs (its own organisation's services):
@@ -449,28 +455,39 @@ static const struct mkt_sql q_capped_few = { "catalog_page_capped_few", 20,
 	"  WHERE s.status IN ('active', 'deprecated')"			\
 	"  AND" VISIBLE_TO_READER " AND " match			\
 	"  ORDER BY " order " DESC, s.name, s.id LIMIT $7)"
-#define NAMES_AND_HEADS(names, names_order)				\
-	TIER(names WHOLE, names_order)					\
-	" UNION " TIER(WALKED("head_vector") WHOLE, BY_SCORE)
-#define HEADS_READ	TIER(READ("head_vector") WHOLE, BY_BLEND)
+/* The whole tier is read only when the top set held fewer than $7 of
+ * it: a condition of the first part's rows alone, tested once before
+ * the second part would start. */
+#define TOPPED(match)							\
+	"(WITH best AS MATERIALIZED"					\
+	"  " TIER("s.rank_top AND " match, BY_SCORE_READ)		\
+	" SELECT id FROM best UNION ALL"				\
+	" SELECT id FROM " TIER(match, BY_SCORE_READ) " tier"		\
+	"  WHERE (SELECT count(*) FROM best) < $7)"
+#define NAMES_WALKED	TIER(WALKED("name_vector") WHOLE, BY_SCORE)
+#define HEADS_WALKED	TIER(WALKED("head_vector") WHOLE, BY_SCORE)
 #define ALL_WALKED	TIER(WALKED("search_vector"), BY_SCORE)
-#define ALL_READ	TIER(READ("search_vector"), BY_SCORE_READ)
+#define NAMES_TOPPED	TOPPED(READ("name_vector") WHOLE)
+#define HEADS_TOPPED	TOPPED(READ("head_vector") WHOLE)
+#define ALL_TOPPED	TOPPED(READ("search_vector"))
 /* The tiers' ids as an array: as "IN (...)", the planner, which cannot
  * know $7, would expect a tenth of each tier and join them with a scan
  * of every service. */
-#define TIERS(head, all)						\
+#define TIERS(names, heads, all)					\
 	PAGE_SQL("SELECT" PAGE_COLUMNS("$4") PAGE_FROM("$3")		\
-	" WHERE s.id = ANY (ARRAY(" head " UNION " all "))"		\
+	" WHERE s.id = ANY (ARRAY(" names " UNION " heads " UNION " all "))" \
 	" ORDER BY score DESC, s.name, s.id LIMIT $5 OFFSET $6", "$3")
-/* All walked; the names read; the head tier read whole; all read. */
+/* Indexed by how many tiers are topped, the smallest first (names,
+ * heads, all matches); the others are walked. */
 static const struct mkt_sql q_tiers[] = {
 	{ "catalog_tiers_walked", 8,
-	  TIERS(NAMES_AND_HEADS(WALKED("name_vector"), BY_SCORE), ALL_WALKED) },
-	{ "catalog_tiers_names_read", 8,
-	  TIERS(NAMES_AND_HEADS(READ("name_vector"), BY_SCORE_READ),
-	  ALL_WALKED) },
-	{ "catalog_tiers_heads_read", 8, TIERS(HEADS_READ, ALL_WALKED) },
-	{ "catalog_tiers_read", 8, TIERS(HEADS_READ, ALL_READ) },
+	  TIERS(NAMES_WALKED, HEADS_WALKED, ALL_WALKED) },
+	{ "catalog_tiers_names_topped", 8,
+	  TIERS(NAMES_TOPPED, HEADS_WALKED, ALL_WALKED) },
+	{ "catalog_tiers_heads_topped", 8,
+	  TIERS(NAMES_TOPPED, HEADS_TOPPED, ALL_WALKED) },
+	{ "catalog_tiers_topped", 8,
+	  TIERS(NAMES_TOPPED, HEADS_TOPPED, ALL_TOPPED) },
 };
 
 /* From the words the reader's clearance ($2) may see (0010). */
@@ -772,7 +789,7 @@ sample_mask(long est, bool words, long sample_words)
 struct counted {
 	PGresult		*res;
 	struct json_object	*facets;
-	long			 matched, head, named;	/* facets.c */
+	struct tier_counts	 tiers;		/* facets.c */
 };
 
 /* q_counts over at most take matches, of the share mask (0: of all);
@@ -804,35 +821,44 @@ count_matches(struct mkt_req *r, const char **params, long take, long mask,
 	params[15] = offset;
 	if (c->res == NULL)
 		return mkt_fail_db(r);
-	if ((c->facets = catalog_count_facets(r, c->res, &c->matched,
-	    &c->head, &c->named)) == NULL)
+	if ((c->facets = catalog_count_facets(r, c->res, &c->tiers)) == NULL)
 		return mkt_fail(r, 500, "internal-error", NULL);
 	return 0;
 }
 
 /*
- * How a search by words alone reads its tiers: the index of q_tiers
- * that costs the least.  Walking the score index reads about walk / n
- * rows for a tier of n matches (walk: the end of the page times the
- * catalog); reading the tier through its full-text index reads n rows,
- * each costing about READ_COST rows walked (a bitmap, then a sort:
- * 4-5 us against 2-3 us at a million services).  The head tier holds
- * the names: read whole, it needs no walk of the names.  All matches
- * read means the head tier's too (heads <= total).
+ * How a search by words alone reads its tiers (names, heads, all
+ * matches): the index of q_tiers that costs the least, in rows.  Walking
+ * the score index reads about walk / n rows for a tier of n matches
+ * (walk: the end of the page, k, times the catalog).  Topping it reads
+ * the t of them in the top set, and the n whole as well when t < k (by
+ * the share's counts, t is trusted to hold k when it is 2k); each row
+ * read costs about READ_COST rows walked.  At a million services a row
+ * read (a bitmap, then a sort) took 2.6-3.1 us and a row walked 3.2-4.2
+ * us (a heap row in the index's order, its vector tested).  The tiers
+ * grow from names to all matches, and walking suits the large ones: the
+ * forms top the first c tiers and walk the rest.
  */
-#define READ_COST	2.0
+#define READ_COST	1.0
+#define NTIERS		3
 static size_t
-tier_form(double walk, double total, double heads, double names)
+tier_form(double walk, double k, const double n[NTIERS],
+    const double top[NTIERS])
 {
-	double	 walked = walk / names + walk / heads;
-	double	 names_read = READ_COST * names + walk / heads;
-	double	 heads_read = READ_COST * heads;
+	double	 cost, least = 0;
+	size_t	 c, i, best = 0;
 
-	if (READ_COST * total < walk / total)
-		return 3;
-	if (heads_read <= walked && heads_read <= names_read)
-		return 2;
-	return names_read < walked ? 1 : 0;
+	for (c = 0; c <= NTIERS; c++) {
+		cost = 0;
+		for (i = 0; i < NTIERS; i++)
+			cost += i >= c ? walk / n[i] : READ_COST *
+			    (top[i] + (top[i] < 2 * k ? n[i] : 0));
+		if (c == 0 || cost < least) {
+			least = cost;
+			best = c;
+		}
+	}
+	return best;
 }
 
 /*
@@ -1161,10 +1187,10 @@ catalog_list(struct mkt_req *r)
 	if ((status = count_matches(r, params, take, mask, by_words,
 	    unfiltered, &counted)) != 0)
 		return status;
-	if (mask > 0 && counted.matched < sample_words / 10) {
+	if (mask > 0 && counted.tiers.matched < sample_words / 10) {
 		/* The estimate was far off: too few in the share to scale
 		 * (or most matches are services the reader may not see). */
-		share_total = counted.matched * (mask + 1);
+		share_total = counted.tiers.matched * (mask + 1);
 		mask = 0;
 		take = FACET_SAMPLE < exact_max ? FACET_SAMPLE : exact_max;
 		if ((status = count_matches(r, params, take, mask, by_words,
@@ -1173,7 +1199,7 @@ catalog_list(struct mkt_req *r)
 	}
 	res = counted.res;
 	facets = counted.facets;
-	matched = counted.matched;
+	matched = counted.tiers.matched;
 	cats = catalog_parse_json(r, mkt_db_val(res, 0, "categories"));
 	matched_all = category == NULL ? matched :
 	    mkt_db_int(res, 0, "matched_all");
@@ -1225,19 +1251,26 @@ catalog_list(struct mkt_req *r)
 		 * through; reading the n matches reads n.  The head tier is
 		 * read once up to twice that: it saves a second walk.  (A
 		 * tier none of the sample is in: half a sample's worth.) */
+		const struct tier_counts *t = &counted.tiers;
 		double	 walk = (double)(page * per) * (double)catalog;
 		double	 unit = (double)total / (double)matched;
-		double	 heads = ((double)counted.head + 0.5) * unit;
-		double	 names = ((double)counted.named + 0.5) * unit;
+		double	 heads = ((double)t->head + 0.5) * unit;
+		double	 names = ((double)t->named + 0.5) * unit;
 		bool	 read_head = heads * heads < 2.0 * walk;
+		const double size[NTIERS] = { names, heads,
+			(double)total };
+		const double top[NTIERS] = {
+			((double)t->top_named + 0.5) * unit,
+			((double)t->top_head + 0.5) * unit,
+			((double)t->top + 0.5) * unit };
 
 		params[18] = read_head ? "true" : "false";
 		/* "!" is the tsquery's NOT (a lexeme with one is quoted,
 		 * and checked needlessly). */
 		params[19] = strchr(params[4], '!') != NULL ? "true" : "false";
 		if (unfiltered) {
-			page_sql = &q_tiers[tier_form(walk, (double)total,
-			    heads, names)];
+			page_sql = &q_tiers[tier_form(walk,
+			    (double)(page * per), size, top)];
 			tiers[0] = params[2];
 			tiers[1] = params[3];
 			tiers[2] = params[4];

@@ -16,9 +16,17 @@ void	recommend_for_reader(struct mkt_req *, struct json_object *list,
 struct json_object *catalog_category(struct mkt_req *, struct json_object *);
 struct json_object *catalog_parse_json(struct mkt_req *, const char *);
 
-/* facets.c: the facet counts of q_counts's rows (list.c) */
+/* facets.c: the facet counts of q_counts's rows (list.c), and how many
+ * of them are in each tier of relevance: the services counted, those
+ * whose name, tags or category match the words (head) and those whose
+ * name does; and of each, those in the catalog's top set by stored score
+ * (0024_search_top_set.sql). */
+struct tier_counts {
+	long	 matched, head, named;
+	long	 top, top_head, top_named;
+};
 struct json_object *catalog_count_facets(struct mkt_req *, PGresult *,
-	    long *matched, long *head, long *named);
+	    struct tier_counts *);
 
 extern const struct mkt_param catalog_list_params[];
 extern const struct mkt_param suggest_params[];

@@ -57,7 +57,8 @@ async function publishService(label) {
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json().status, 'active');
   const slug = r.json().service;
-  return { slug, id: sql(`SELECT id FROM services WHERE slug = '${slug}'`) };
+  const [id, name] = sql(`SELECT id || '|' || name FROM services WHERE slug = '${slug}'`).split('|');
+  return { slug, id, name };
 }
 
 /*
@@ -335,6 +336,15 @@ describe('reviews and ratings', { skip: !HAS_PSQL && 'PSQL is not set' }, () => 
     const order = sql(`SELECT string_agg(service_id::text, ',' ORDER BY bayesian DESC)
                        FROM service_ratings WHERE service_id IN ('${many.id}', '${once.id}')`);
     assert.equal(order, `${many.id},${once.id}`);
+    // The catalog's rating filter reads a copy on the service's row
+    // (0023_search_listing_copies.sql): it follows the figures.
+    assert.ok(Number(a.bayesian) >= 4.5 && Number(b.bayesian) < 4.5, `${a.bayesian}, ${b.bayesian}`);
+    const rated = async (s) => (await get(`/api/v1/services?q=${encodeURIComponent(s.name)}&min_rating=4.5&per_page=100`,
+      as(consumer))).json().services.map((x) => x.id);
+    assert.ok((await rated(many)).includes(many.id), 'the much reviewed service meets its own rating');
+    assert.ok(!(await rated(once)).includes(once.id), 'the once reviewed one does not');
+    assert.equal(sql(`SELECT count(*) FROM services s LEFT JOIN service_ratings r ON r.service_id = s.id
+                      WHERE s.rating_bayesian IS DISTINCT FROM r.bayesian`), '0', 'every copy of a rating is current');
     // The trigger keeps a service current on each review; a hidden one stops counting.
     sql(`UPDATE reviews SET hidden = true, hidden_reason = 'test', hidden_at = now()
          WHERE service_id = '${many.id}' AND rating = 4`);

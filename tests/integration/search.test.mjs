@@ -135,6 +135,30 @@ describe('catalog facet filters', () => {
     assert.equal(sum, both.page.total_items, 'counts follow the filters');
   });
 
+  it('filters by the price of the current version as it changes', { skip: (!HAS_PSQL || !process.env.MKT_PREFIX) && 'psql or MKT_PREFIX missing' }, () => {
+    // The search reads a copy of the price and context window on the
+    // service's row (0023_search_listing_copies.sql), kept by triggers.
+    const [id, provider, version, price] = sql(`SELECT s.id || '|' || p.slug || '|' || v.id || '|' || v.input_price_per_mtok
+      FROM services s JOIN providers p ON p.id = s.provider_id JOIN service_versions v ON v.id = s.current_version_id
+      WHERE s.status = 'active' AND s.compliance_level = 'public' AND v.input_price_per_mtok > 1
+      ORDER BY s.slug LIMIT 1`).split('|');
+    const cheap = () => JSON.parse(largeCatalogSearch(`provider=${provider}&max_price=0.5&per_page=100`, 'application/json', '5000'))
+      .services.filter((s) => s.id === id);
+    assert.deepEqual(cheap(), [], `${price} is not cheap`);
+    try {
+      sql(`UPDATE service_versions SET input_price_per_mtok = 0.25 WHERE id = '${version}'`);
+      const [now] = cheap();
+      assert.ok(now, 'cheap once its version is');
+      assert.equal(now.pricing.input_per_mtok, '0.25');
+    } finally {
+      sql(`UPDATE service_versions SET input_price_per_mtok = ${price} WHERE id = '${version}'`);
+    }
+    assert.deepEqual(cheap(), [], 'and no longer when its price is back');
+    assert.equal(sql(`SELECT count(*) FROM services s LEFT JOIN service_versions v ON v.id = s.current_version_id
+      WHERE (s.current_input_price, s.current_context_window) IS DISTINCT FROM (v.input_price_per_mtok, v.context_window)`), '0',
+    'every copy is its current version\'s');
+  });
+
   it('refuses malformed filters with a clear 400', async () => {
     for (const qs of ['max_price=cheap', 'max_price=-1', 'max_price=1e3', 'residency=Germany', 'residency=D1',
       'certification=SOC%202', 'compliance=secret', 'min_context=0', 'tag=Not%20A%20Tag']) {
@@ -446,6 +470,54 @@ describe('searches matching more than can be counted exactly', () => {
       }
     }
     assert.ok(capped >= 20, `${capped} of the pages took the capped path`);
+  });
+
+  it('ranks exactly whatever the size of the top set', { skip: (!HAS_PSQL || !PREFIX) && 'psql or MKT_PREFIX missing' }, () => {
+    // A tier's best are read from the catalog's top set by stored score
+    // when it holds enough of them, else from the whole tier (list.c,
+    // q_tiers; 0024_search_top_set.sql): with a set of half the catalog
+    // the first holds for most tiers, with a set of a few services for
+    // none; the pages are the exact ranking's all the same.
+    const queries = ['chat', 'gpt', 'claude', 'llama', 'mistral', 'text', 'sonnet', 'gpt -openai', 'instruct'];
+    const listed = Number(sql("SELECT count(*) FROM services WHERE status IN ('active', 'deprecated')"));
+    const stray = () => sql(`SELECT count(*) FROM services
+      WHERE rank_top IS DISTINCT FROM (rank_static >= (SELECT threshold FROM search_top))`);
+    try {
+      for (const share of [0.5, 0.002]) {
+        sql(`UPDATE search_top SET share = ${share}`);
+        sql('SELECT search_refresh_top()');
+        const inTop = Number(sql("SELECT count(*) FROM services WHERE rank_top AND status IN ('active', 'deprecated')"));
+        // Ties with the last one's score are in too.
+        assert.ok(inTop >= Math.ceil(share * listed) && (share > 0.1 || inTop < listed / 20),
+          `share ${share}: ${inTop} of ${listed} in the top set`);
+        assert.equal(stray(), '0', 'every flag follows the threshold');
+        for (const q of queries) {
+          const exact = sql(`SELECT string_agg(id::text, ' ' ORDER BY n) FROM search_rank_exact('${q}', 0, 40)
+            WITH ORDINALITY AS e (id, score, n)`).split(' ');
+          for (const page of [1, 2]) {
+            const j = JSON.parse(largeCatalogSearch(`q=${encodeURIComponent(q)}&per_page=20&page=${page}`, 'application/json', '50', '20'));
+            assert.deepEqual(j.services.map((s) => s.id), exact.slice((page - 1) * 20, page * 20), `share ${share}: "${q}" page ${page}`);
+          }
+        }
+      }
+      // A service whose stored score rises past the threshold joins the
+      // set, and leaves it when it falls back.
+      sql('UPDATE search_top SET share = DEFAULT');
+      sql('SELECT search_refresh_top()');
+      const [id, popularity, performance] = sql(`SELECT id || '|' || rank_popularity || '|' || rank_performance
+        FROM services WHERE NOT rank_top AND status = 'active' ORDER BY rank_static, id LIMIT 1`).split('|');
+      try {
+        sql(`UPDATE services SET rank_popularity = 1, rank_performance = 1 WHERE id = '${id}'`);
+        assert.equal(sql(`SELECT rank_top FROM services WHERE id = '${id}'`), 't');
+      } finally {
+        sql(`UPDATE services SET rank_popularity = ${popularity}, rank_performance = ${performance} WHERE id = '${id}'`);
+      }
+      assert.equal(sql(`SELECT rank_top FROM services WHERE id = '${id}'`), 'f');
+    } finally {
+      sql('UPDATE search_top SET share = DEFAULT');
+      sql('SELECT search_refresh_top()');
+    }
+    assert.equal(stray(), '0');
   });
 
   // The shares of a search by words need thousands of matches; with a
