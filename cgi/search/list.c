@@ -76,8 +76,9 @@ struct facets {
  *     Sorted by relevance when not every match was seen, q_capped finds
  *     the page among the best services of each relevance tier
  *     (0016_search_tiers.sql) instead of scoring every match: the same
- *     page, found with short index walks (q_tiers for words alone,
- *     planned once: the search chooses how each tier is read).
+ *     page, found with short index walks or in the catalog's top set
+ *     (0024_search_top_set.sql), as the search chooses for each tier
+ *     (q_tiers for words alone, planned once).
  *     Otherwise q_page[sort].
  *
  * Every statement shares the parameters $1…$14:
@@ -87,12 +88,11 @@ struct facets {
  * q_counts adds $15 the most rows it counts and $16 the share of the
  * catalog it reads, as the mask of the id's hash (NULL: all); the pages
  * add $15 limit, $16 offset, $17 the weight of relevance, and q_capped
- * $18 how many services of each tier it needs (the end of the page),
- * $19 whether the head tier is read whole and $20 whether the words
- * exclude some.
+ * $18 how many services of each tier it needs (the end of the page)
+ * and $19 whether the words exclude some.
  */
 #define SORT_RELEVANCE	3	/* sorts[] */
-#define NPARAMS		20	/* the most a statement takes */
+#define NPARAMS		19	/* the most a statement takes */
 #define FACET_SAMPLE	500	/* matches counted by facet in a large search,
 				   at most search_exact_max */
 /* The shares of the catalog with indexes of their own (0018, 0021),
@@ -105,14 +105,25 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 #define SAMPLE_ROWS	8000	/* a share holds 250-500 matches when the
 				   estimate is right; at most this many */
 
-/* Listed, visible (0007_visibility.sql) and matching the facet filters,
- * given or read from the words (nlquery.c)... */
+/* Visible to the reader (clearance, organisation: 0007_visibility.sql)
+ * without the provider's row, which only a reader of an organisation
+ * needs (its own organisation's services): joined to every provider,
+ * the page of a head tier of 3,300 matches at a million services took
+ * 15.4 ms instead of 12.9 (medians of 5), and each join costs its
+ * planning. */
+#define VISIBLE(level, org)						\
+	" (service_visible(s.compliance_level, " level "::int, NULL, NULL)" \
+	"  OR (" org "::uuid IS NOT NULL AND EXISTS (SELECT 1"		\
+	"   FROM providers op WHERE op.id = s.provider_id"		\
+	"   AND op.organization_id = " org "::uuid)))"
+/* Listed, visible and matching the facet filters, given or read from
+ * the words (nlquery.c)... */
 #define LISTED_FILTERS	FILTERS(TAG_RESIDENCY_INDEXED)
 #define FILTERS(tag_residency)						\
 	" s.status IN ('active', 'deprecated')"				\
-	" AND ($2::text IS NULL OR p.slug = $2)"			\
-	" AND service_visible(s.compliance_level, $3::int,"		\
-	"   p.organization_id, $4::uuid)"				\
+	" AND ($2::text IS NULL OR s.provider_id ="			\
+	"   (SELECT fp.id FROM providers fp WHERE fp.slug = $2))"	\
+	" AND" VISIBLE("$3", "$4")					\
 	" AND ($6::numeric IS NULL"					\
 	"   OR s.current_input_price <= $6::numeric)"			\
 	" AND ($7::int IS NULL OR s.current_context_window >= $7::int)"	\
@@ -151,14 +162,16 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 	" AND ($16::int IS NULL OR (uuid_hash(s.id) & $16::int) = 0)"
 /* The same, the share written out, for a statement of its own. */
 #define IN_SHARE(mask)	" AND (uuid_hash(s.id) & " #mask ") = 0"
-/* The services a search reads, with their providers: the price,
- * context window and rating it filters and counts by are copies on the
- * service's row (0023_search_listing_copies.sql)... */
-#define LISTED_FROM							\
-	" services s JOIN providers p ON p.id = s.provider_id"
+/* The services a search reads: the price, context window and rating
+ * it filters and counts by are copies on the service's row
+ * (0023_search_listing_copies.sql)... */
+#define LISTED_FROM	" services s"
+/* ...with the provider, for the facets it counts... */
+#define COUNTED_FROM							\
+	LISTED_FROM " JOIN providers p ON p.id = s.provider_id"
 /* ...and for a page, the current version it shows. */
 #define MATCHES_FROM							\
-	LISTED_FROM							\
+	COUNTED_FROM							\
 	" LEFT JOIN service_versions v ON v.id = s.current_version_id"
 
 /*
@@ -194,7 +207,7 @@ static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
 	"   CASE WHEN $16::int IS NULL AND $5::tsquery IS NOT NULL THEN" \
 	"     search_relevance(s.name_vector, s.head_vector, $5::tsquery)" \
 	"   END AS rel"							\
-	"  FROM" LISTED_FROM						\
+	"  FROM" COUNTED_FROM						\
 	"  WHERE" where share						\
 	"  LIMIT $15)," a						\
 	" SELECT x.*,"							\
@@ -256,9 +269,7 @@ static const struct mkt_sql q_counts_share[] = {
  * condition of parameters alone, which is tested once, not per row.
  */
 #define LISTED_VISIBLE							\
-	" s.status IN ('active', 'deprecated')"				\
-	" AND service_visible(s.compliance_level, $3::int,"		\
-	"   p.organization_id, $4::uuid)"
+	" s.status IN ('active', 'deprecated') AND" VISIBLE("$3", "$4")
 #define NO_FILTERS							\
 	" AND num_nulls($2::text, $6::numeric, $7::int, $8::text,"	\
 	"   $9::text, $10::text, $11::text, $12::int, $13::text,"	\
@@ -358,16 +369,15 @@ static const struct mkt_sql q_page_ids = { "catalog_page_ids", 3,
  * blended score.  Within a tier relevance is the same for all, so the
  * stored score orders the tier as the blend does, and a service of the
  * page cannot be missing: $18 of its own tier would rank above it.
- * Each walk stops after $18 rows, or uses its tier's own index when the
- * tier is small (the planner knows each vector's statistics).
  *
- * When $19 says the head tier is small, its matches are read once and
- * ordered by the blended score instead of the two walks: every name
- * match is a head match, and a head match of the page is among the best
- * $18 head matches by that score.  (Read through the tier's index, the
- * two walks read the same rows twice.)
+ * Each tier is walked, in the score index's order until $18 rows are
+ * found, or read through its own index (the planner chooses: it knows
+ * each vector's statistics); or topped, as q_tiers below: its best
+ * $18 in the catalog's top set (0024_search_top_set.sql), read through
+ * the set's index, and the tier as before only when the set held fewer.
+ * The search chooses which tiers are topped, as for q_tiers.
  *
- * A name or head match must match as a whole too when $20 says the
+ * A name or head match must match as a whole too when $19 says the
  * words exclude some ("-word" may be in the description); that is
  * checked per row, as ts_match_vq(), the function behind @@: as an
  * operator, the planner would intersect the tier's bitmap with the
@@ -375,49 +385,47 @@ static const struct mkt_sql q_page_ids = { "catalog_page_ids", 3,
  * Without an exclusion a name or head match is a whole match, and the
  * check (a read of the search vector) folds away.
  */
-#define TIER_WALK(when, filters, match, order)			\
-	"(SELECT s.id FROM" LISTED_FROM				\
-	"  WHERE " when " AND" filters IN_CATEGORY " AND " match	\
+#define BY_SCORE	"s.rank_static"
+#define BY_SCORE_READ	"(s.rank_static + 0)"
+#define TIER_WALK(filters, match, order)				\
+	"(SELECT s.id FROM" LISTED_FROM					\
+	"  WHERE" filters IN_CATEGORY " AND " match			\
 	"  ORDER BY " order " DESC, s.name, s.id LIMIT $18)"
+#define TIER_TOPPED(filters, match)					\
+	"(WITH best AS MATERIALIZED"					\
+	"  " TIER_WALK(filters " AND s.rank_top", match, BY_SCORE_READ)	\
+	" SELECT id FROM best UNION ALL"				\
+	" SELECT id FROM " TIER_WALK(filters, match, BY_SCORE) " tier"	\
+	"  WHERE (SELECT count(*) FROM best) < $18)"
 #define HEAD_FILTERS	FILTERS(TAG_RESIDENCY_ROWWISE)
 #define WHOLE_MATCH							\
-	" AND (NOT $20::boolean OR ts_match_vq(s.search_vector, $5::tsquery))"
-/* The head tier either walked, names first, or read whole ($19); each
- * a statement of its own: the part a parameter turns off still costs
- * its planning (2-4 ms at a million services). */
-#define HEAD_WALKS							\
-	TIER_WALK("NOT $19::boolean", HEAD_FILTERS,			\
-	    "s.name_vector @@ $5::tsquery" WHOLE_MATCH, "s.rank_static")	\
-	"  UNION " TIER_WALK("NOT $19::boolean", HEAD_FILTERS,		\
-	    "s.head_vector @@ $5::tsquery" WHOLE_MATCH, "s.rank_static")
-#define HEAD_READ							\
-	TIER_WALK("$19::boolean", HEAD_FILTERS,				\
-	    "s.head_vector @@ $5::tsquery" WHOLE_MATCH, "($17::float8 *"	\
-	    " search_relevance(s.name_vector, s.head_vector, $5::tsquery)" \
-	    " + s.rank_static)")
-#define ALL_TIER(match, order)	TIER_WALK("true", LISTED_FILTERS, match, order)
-#define IN_TIERS(head, all)						\
-	PAGE_SQL("SELECT" PAGE_COLUMNS("$17") PAGE_FROM("$5")		\
-	" WHERE s.id IN (" head "  UNION " all ")"			\
-	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16", "$5")
+	" AND (NOT $19::boolean OR ts_match_vq(s.search_vector, $5::tsquery))"
+#define NAME_MATCHES	"s.name_vector @@ $5::tsquery" WHOLE_MATCH
+#define HEAD_MATCHES	"s.head_vector @@ $5::tsquery" WHOLE_MATCH
 #define ALL_MATCHES	"s.search_vector @@ $5::tsquery"
-/* Indexed by $19. */
+#define IN_TIERS(names, heads, all)					\
+	PAGE_SQL("SELECT" PAGE_COLUMNS("$17") PAGE_FROM("$5")		\
+	" WHERE s.id IN (" names " UNION " heads " UNION " all ")"	\
+	" ORDER BY score DESC, s.name, s.id LIMIT $15 OFFSET $16", "$5")
+/* Indexed by how many tiers are topped, the smallest first. */
 static const struct mkt_sql q_capped[] = {
-	{ "catalog_page_capped", 20,
-	  IN_TIERS(HEAD_WALKS, ALL_TIER(ALL_MATCHES, "s.rank_static")) },
-	{ "catalog_page_capped_head", 20,
-	  IN_TIERS(HEAD_READ, ALL_TIER(ALL_MATCHES, "s.rank_static")) },
+	{ "catalog_page_capped", 19,
+	  IN_TIERS(TIER_WALK(HEAD_FILTERS, NAME_MATCHES, BY_SCORE),
+	  TIER_WALK(HEAD_FILTERS, HEAD_MATCHES, BY_SCORE),
+	  TIER_WALK(LISTED_FILTERS, ALL_MATCHES, BY_SCORE)) },
+	{ "catalog_page_capped_names_topped", 19,
+	  IN_TIERS(TIER_TOPPED(HEAD_FILTERS, NAME_MATCHES),
+	  TIER_WALK(HEAD_FILTERS, HEAD_MATCHES, BY_SCORE),
+	  TIER_WALK(LISTED_FILTERS, ALL_MATCHES, BY_SCORE)) },
+	{ "catalog_page_capped_heads_topped", 19,
+	  IN_TIERS(TIER_TOPPED(HEAD_FILTERS, NAME_MATCHES),
+	  TIER_TOPPED(HEAD_FILTERS, HEAD_MATCHES),
+	  TIER_WALK(LISTED_FILTERS, ALL_MATCHES, BY_SCORE)) },
+	{ "catalog_page_capped_topped", 19,
+	  IN_TIERS(TIER_TOPPED(HEAD_FILTERS, NAME_MATCHES),
+	  TIER_TOPPED(HEAD_FILTERS, HEAD_MATCHES),
+	  TIER_TOPPED(LISTED_FILTERS, ALL_MATCHES)) },
 };
-/*
- * The same, for a match set too large to count but small next to the
- * catalog: walking the score index would read catalog / matches rows
- * for each row it keeps, more than reading every match through the
- * full-text index and sorting them.  The planner cannot see that (it
- * does not know what @@ costs a row), so the order is an expression the
- * index does not have.  (Its head tier is small too, and read whole.)
- */
-static const struct mkt_sql q_capped_few = { "catalog_page_capped_few", 20,
-	IN_TIERS(HEAD_READ, ALL_TIER(ALL_MATCHES, "(s.rank_static + 0)")) };
 
 /*
  * The same for words alone, without any filter, planned once: the
@@ -439,21 +447,11 @@ static const struct mkt_sql q_capped_few = { "catalog_page_capped_few", 20,
  */
 #define WALKED(vector)	"ts_match_vq(s." vector ", $3::tsquery)"
 #define READ(vector)	"s." vector " @@ $3::tsquery"
-#define BY_SCORE	"s.rank_static"
-#define BY_SCORE_READ	"(s.rank_static + 0)"
 #define WHOLE		" AND (NOT $8::boolean OR " WALKED("search_vector") ")"
-/* Visible to the reader ($1, $2) without the provider's row, which only
- * a reader of an organisation needs (its own organisation's services):
- * joined to every provider, the page of a head tier of 3,300 matches at
- * a million services took 15.4 ms instead of 12.9 (medians of 5). */
-#define VISIBLE_TO_READER						\
-	" (service_visible(s.compliance_level, $1::int, NULL, NULL)"	\
-	"  OR ($2::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM providers p" \
-	"   WHERE p.id = s.provider_id AND p.organization_id = $2::uuid)))"
 #define TIER(match, order)						\
 	"(SELECT s.id FROM services s"					\
 	"  WHERE s.status IN ('active', 'deprecated')"			\
-	"  AND" VISIBLE_TO_READER " AND " match			\
+	"  AND" VISIBLE("$1", "$2") " AND " match			\
 	"  ORDER BY " order " DESC, s.name, s.id LIMIT $7)"
 /* The whole tier is read only when the top set held fewer than $7 of
  * it: a condition of the first part's rows alone, tested once before
@@ -1156,7 +1154,7 @@ catalog_list(struct mkt_req *r)
 	mkt_search_weights(mkt_settings(r), weights);
 	params[16] = mkt_arena_printf(r->arena, "%.3f", weights[0]);
 	params[17] = tier_k;
-	params[18] = params[19] = NULL;	/* set for q_capped */
+	params[18] = NULL;	/* set for q_capped */
 	if (text != NULL) {
 		if ((res = mkt_db_exec_once(r, &q_words, &text)) == NULL)
 			return mkt_fail_db(r);
@@ -1246,31 +1244,27 @@ catalog_list(struct mkt_req *r)
 		page_params = by_ids;
 		page_once = true;
 	} else if (si == SORT_RELEVANCE && params[4] != NULL) {
-		/* Walking the score index reads about catalog / n rows for
-		 * each of the page * per it keeps, n the matches it walks
-		 * through; reading the n matches reads n.  The head tier is
-		 * read once up to twice that: it saves a second walk.  (A
-		 * tier none of the sample is in: half a sample's worth.) */
+		/* Each tier walked or topped, as costs the least by the
+		 * share's counts (tier_form()); a tier none of the sample
+		 * is in counts as half a sample's worth. */
 		const struct tier_counts *t = &counted.tiers;
-		double	 walk = (double)(page * per) * (double)catalog;
 		double	 unit = (double)total / (double)matched;
-		double	 heads = ((double)t->head + 0.5) * unit;
-		double	 names = ((double)t->named + 0.5) * unit;
-		bool	 read_head = heads * heads < 2.0 * walk;
-		const double size[NTIERS] = { names, heads,
+		const double size[NTIERS] = {
+			((double)t->named + 0.5) * unit,
+			((double)t->head + 0.5) * unit,
 			(double)total };
 		const double top[NTIERS] = {
 			((double)t->top_named + 0.5) * unit,
 			((double)t->top_head + 0.5) * unit,
 			((double)t->top + 0.5) * unit };
+		size_t	 form = tier_form((double)(page * per) *
+		    (double)catalog, (double)(page * per), size, top);
 
-		params[18] = read_head ? "true" : "false";
 		/* "!" is the tsquery's NOT (a lexeme with one is quoted,
 		 * and checked needlessly). */
-		params[19] = strchr(params[4], '!') != NULL ? "true" : "false";
+		params[18] = strchr(params[4], '!') != NULL ? "true" : "false";
 		if (unfiltered) {
-			page_sql = &q_tiers[tier_form(walk,
-			    (double)(page * per), size, top)];
+			page_sql = &q_tiers[form];
 			tiers[0] = params[2];
 			tiers[1] = params[3];
 			tiers[2] = params[4];
@@ -1278,12 +1272,11 @@ catalog_list(struct mkt_req *r)
 			tiers[4] = params[14];
 			tiers[5] = params[15];
 			tiers[6] = params[17];
-			tiers[7] = params[19];
+			tiers[7] = params[18];
 			page_params = tiers;
 			page_once = true;
 		} else
-			page_sql = (double)total * (double)total < walk ?
-			    &q_capped_few : &q_capped[read_head];
+			page_sql = &q_capped[form];
 	}
 	res = page_once ? mkt_db_exec_once(r, page_sql, page_params) :
 	    mkt_db_exec(r, page_sql, page_params);

@@ -520,6 +520,43 @@ describe('searches matching more than can be counted exactly', () => {
     assert.equal(stray(), '0');
   });
 
+  it('ranks exactly with facet filters too, whatever the size of the top set', { skip: (!HAS_PSQL || !PREFIX) && 'psql or MKT_PREFIX missing' }, () => {
+    // Words with filters (list.c, q_capped): the exact blended ranking
+    // of every match, the services the filter keeps in its order.
+    const cases = [['chat', 'tag=vision', "'vision' = ANY(s.tags)"],
+      ['gpt', 'max_price=1', 'v.input_price_per_mtok <= 1'],
+      ['llama', 'min_context=100000', 'v.context_window >= 100000'],
+      ['text', 'tag=function-calling', "'function-calling' = ANY(s.tags)"],
+      ['instruct', 'residency=EU', "residency_matches(s.data_residency, 'EU')"],
+      ['claude', 'provider=anthropic', "p.slug = 'anthropic'"],
+      ['chat -gpt', 'max_price=5', 'v.input_price_per_mtok <= 5']];
+    let capped = 0;
+    try {
+      for (const share of [0.03, 0.5, 0.002]) {
+        sql(`UPDATE search_top SET share = ${share}`);
+        sql('SELECT search_refresh_top()');
+        for (const [q, filter, where] of cases) {
+          const exact = sql(`SELECT coalesce(string_agg(id::text, ' ' ORDER BY n), '') FROM (SELECT e.id, e.n
+            FROM search_rank_exact('${q}', 0, 100000) WITH ORDINALITY AS e (id, score, n)
+            JOIN services s ON s.id = e.id JOIN providers p ON p.id = s.provider_id
+            LEFT JOIN service_versions v ON v.id = s.current_version_id
+            WHERE ${where} ORDER BY e.n LIMIT 40) x`).split(' ').filter(Boolean);
+          for (const page of [1, 2]) {
+            const j = JSON.parse(largeCatalogSearch(`q=${encodeURIComponent(q)}&${filter}&per_page=20&page=${page}`,
+              'application/json', '10', '20'));
+            if (j.page.estimated) capped++;
+            assert.deepEqual(j.services.map((s) => s.id), exact.slice((page - 1) * 20, page * 20),
+              `share ${share}: "${q}" with ${filter}, page ${page}`);
+          }
+        }
+      }
+    } finally {
+      sql('UPDATE search_top SET share = DEFAULT');
+      sql('SELECT search_refresh_top()');
+    }
+    assert.ok(capped >= 24, `${capped} of the pages took the capped path`);
+  });
+
   // The shares of a search by words need thousands of matches; with a
   // share asked to hold 20 instead of 250, the demo catalog has them.
   const publicIn = (q, l) => Number(sql(`SELECT count(*) FROM services s WHERE s.status IN ('active', 'deprecated')
