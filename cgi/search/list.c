@@ -62,7 +62,7 @@ struct facets {
  *  2. q_counts takes the matching services, at most EXACT_MAX + 1 of
  *     them (search_exact_max, 5000), and counts them by category and
  *     facet.  When the estimate is beyond twice that, it takes only the
- *     matches in one share of the catalog (1/16 … 1/1024, by the hash of
+ *     matches in one share of the catalog (1/4 … 1/1024, by the hash of
  *     the id, each share with indexes of its own: 0018_search_sample.sql),
  *     the share that should hold 250-500 of them (search_sample_words);
  *     every count, and the total, is the sample's times the share.  For
@@ -95,9 +95,10 @@ struct facets {
 #define NPARAMS		19	/* the most a statement takes */
 #define FACET_SAMPLE	500	/* matches counted by facet in a large search,
 				   at most search_exact_max */
-/* The shares of the catalog with indexes of their own (0018, 0021),
- * smallest first, as masks of the id's hash: 1/1024 … 1/16. */
-static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15 };
+/* The shares of the catalog with indexes of their own (0018, 0021,
+ * 0025), smallest first, as masks of the id's hash: 1/1024 … 1/4. */
+static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15, 7,
+	3 };
 /* A search's share should hold search_sample_words (250) of its
  * matches; a tenth of that found is too few to scale.  A list's share: */
 #define SAMPLE_LIST	50	/* matches a list's share should hold: it
@@ -260,6 +261,8 @@ static const struct mkt_sql q_counts_share[] = {
 	{ "catalog_counts_share64", 16, SHARE_COUNTS(63) },
 	{ "catalog_counts_share32", 16, SHARE_COUNTS(31) },
 	{ "catalog_counts_share16", 16, SHARE_COUNTS(15) },
+	{ "catalog_counts_share8", 16, SHARE_COUNTS(7) },
+	{ "catalog_counts_share4", 16, SHARE_COUNTS(3) },
 };
 /*
  * The same for words alone, every match (at most $15), planned once:
