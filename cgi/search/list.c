@@ -62,7 +62,7 @@ struct facets {
  *  2. q_counts takes the matching services, at most EXACT_MAX + 1 of
  *     them (search_exact_max, 5000), and counts them by category and
  *     facet.  When the estimate is beyond twice that, it takes only the
- *     matches in one share of the catalog (1/4 … 1/1024, by the hash of
+ *     matches in one share of the catalog (1/4 … 1/2048, by the hash of
  *     the id, each share with indexes of its own: 0018_search_sample.sql),
  *     the share that should hold 250-500 of them (search_sample_words);
  *     every count, and the total, is the sample's times the share.  For
@@ -96,9 +96,9 @@ struct facets {
 #define FACET_SAMPLE	500	/* matches counted by facet in a large search,
 				   at most search_exact_max */
 /* The shares of the catalog with indexes of their own (0018, 0021,
- * 0025), smallest first, as masks of the id's hash: 1/1024 … 1/4. */
-static const long sample_masks[] = { 1023, 511, 255, 127, 63, 31, 15, 7,
-	3 };
+ * 0025), smallest first, as masks of the id's hash: 1/2048 … 1/4. */
+static const long sample_masks[] = { 2047, 1023, 511, 255, 127, 63, 31,
+	15, 7, 3 };
 /* A search's share should hold search_sample_words (250) of its
  * matches; a tenth of that found is too few to scale.  A list's share: */
 #define SAMPLE_LIST	50	/* matches a list's share should hold: it
@@ -254,6 +254,7 @@ static const struct mkt_sql q_counts[] = {
 	COUNTS(LISTED_FILTERS WITH_WORDS IN_CATEGORY, IN_SHARE(mask),	\
 	    NO_CATEGORIES, "NULL::bigint")
 static const struct mkt_sql q_counts_share[] = {
+	{ "catalog_counts_share2048", 16, SHARE_COUNTS(2047) },
 	{ "catalog_counts_share1024", 16, SHARE_COUNTS(1023) },
 	{ "catalog_counts_share512", 16, SHARE_COUNTS(511) },
 	{ "catalog_counts_share256", 16, SHARE_COUNTS(255) },

@@ -409,7 +409,7 @@ describe('the page of a search counted exactly', () => {
 
 describe('searches matching more than can be counted exactly', () => {
   // The shares of the catalog with indexes of their own (0018, 0021, 0025).
-  const SHARE_OF = [4, 8, 16, 32, 64, 128, 256, 512, 1024];
+  const SHARE_OF = [4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048];
 
   it('estimates the total and the facet counts, and says so', { skip: !PREFIX && 'MKT_PREFIX is not set' }, () => {
     const j = JSON.parse(largeCatalogSearch('q=claude&per_page=20'));
