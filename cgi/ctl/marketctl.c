@@ -246,6 +246,10 @@ ctl_search_refresh(struct ctl *c, int argc, char **argv)
 	ctl_progress(c, "top set of the search: %s services moved in or out\n",
 	    PQgetvalue(res, 0, 0));
 	PQclear(res);
+	/* Which words are common, from the statistics of the last ANALYZE
+	 * (0026_search_lean_words.sql). */
+	if (!ctl_command(c, "SELECT search_refresh_lexemes()"))
+		return 1;
 	return 0;
 }
 

@@ -447,10 +447,14 @@ static const struct mkt_sql q_capped[] = {
  *
  * $1 clearance, $2 the reader's organisation, $3 the words, $4 the
  * weight of relevance, $5 limit, $6 offset, $7 how many of each tier
- * (the end of the page), $8 whether the words exclude some.
+ * (the end of the page), $8 whether the words exclude some, $9 the
+ * words less the commonest (q_words: the index scan of all the words
+ * walks that word's list for every service of the rarest; this one,
+ * written first, ends the scan first).
  */
 #define WALKED(vector)	"ts_match_vq(s." vector ", $3::tsquery)"
-#define READ(vector)	"s." vector " @@ $3::tsquery"
+#define READ(vector)							\
+	"s." vector " @@ $9::tsquery AND s." vector " @@ $3::tsquery"
 #define WHOLE		" AND (NOT $8::boolean OR " WALKED("search_vector") ")"
 #define TIER(match, order)						\
 	"(SELECT s.id FROM services s"					\
@@ -480,15 +484,16 @@ static const struct mkt_sql q_capped[] = {
 	" WHERE s.id = ANY (ARRAY(" names " UNION " heads " UNION " all "))" \
 	" ORDER BY score DESC, s.name, s.id LIMIT $5 OFFSET $6", "$3")
 /* Indexed by how many tiers are topped, the smallest first (names,
- * heads, all matches); the others are walked. */
+ * heads, all matches); the others are walked (without $9: no index is
+ * read). */
 static const struct mkt_sql q_tiers[] = {
 	{ "catalog_tiers_walked", 8,
 	  TIERS(NAMES_WALKED, HEADS_WALKED, ALL_WALKED) },
-	{ "catalog_tiers_names_topped", 8,
+	{ "catalog_tiers_names_topped", 9,
 	  TIERS(NAMES_TOPPED, HEADS_WALKED, ALL_WALKED) },
-	{ "catalog_tiers_heads_topped", 8,
+	{ "catalog_tiers_heads_topped", 9,
 	  TIERS(NAMES_TOPPED, HEADS_TOPPED, ALL_WALKED) },
-	{ "catalog_tiers_topped", 8,
+	{ "catalog_tiers_topped", 9,
 	  TIERS(NAMES_TOPPED, HEADS_TOPPED, ALL_TOPPED) },
 };
 
@@ -556,9 +561,12 @@ record_search(struct mkt_req *r, const char *q, int64_t results,
  * passed to the statements as a value: a function call there would run
  * for every row the planner does not find through the index.  NULL when
  * only stop words ("the", "a") are left: no text condition at all,
- * rather than a query that matches nothing. */
+ * rather than a query that matches nothing.  lean: the words less the
+ * commonest, read first where a tier's index is read (q_tiers,
+ * 0026_search_lean_words.sql). */
 static const struct mkt_sql q_words = { "catalog_query_words", 1,
 	"SELECT CASE WHEN numnode(t) > 0 THEN t::text END AS query,"
+	" CASE WHEN numnode(t) > 0 THEN search_query_lean(t)::text END AS lean,"
 	" (SELECT reltuples::bigint FROM pg_class"
 	"   WHERE oid = 'services'::regclass) AS catalog"
 	" FROM search_query($1) t" };
@@ -1085,7 +1093,7 @@ catalog_list(struct mkt_req *r)
 				 share_total = -1, sample_words;
 	const struct mkt_sql	*page_sql;
 	const char		*params[NPARAMS], *cached, *org, *by_ids[3],
-				*tiers[8];
+				*tiers[9], *lean = NULL;
 	const char *const	*page_params;
 	struct counted		 counted;
 	bool			 estimated = false, by_words, unfiltered,
@@ -1164,6 +1172,8 @@ catalog_list(struct mkt_req *r)
 			return mkt_fail_db(r);
 		params[4] = mkt_db_isnull(res, 0, "query") ? NULL :
 		    mkt_arena_strdup(r->arena, mkt_db_val(res, 0, "query"));
+		lean = mkt_db_isnull(res, 0, "lean") ? NULL :
+		    mkt_arena_strdup(r->arena, mkt_db_val(res, 0, "lean"));
 		catalog = mkt_db_int(res, 0, "catalog");
 	}
 	/* Words, and no filter the full-text index holds (category,
@@ -1277,6 +1287,7 @@ catalog_list(struct mkt_req *r)
 			tiers[5] = params[15];
 			tiers[6] = params[17];
 			tiers[7] = params[18];
+			tiers[8] = lean;
 			page_params = tiers;
 			page_once = true;
 		} else

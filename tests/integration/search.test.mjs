@@ -478,7 +478,14 @@ describe('searches matching more than can be counted exactly', () => {
     // q_tiers; 0024_search_top_set.sql): with a set of half the catalog
     // the first holds for most tiers, with a set of a few services for
     // none; the pages are the exact ranking's all the same.
-    const queries = ['chat', 'gpt', 'claude', 'llama', 'mistral', 'text', 'sonnet', 'gpt -openai', 'instruct'];
+    // Several words too, each tier's index read with the words less the
+    // commonest first (0026_search_lean_words.sql).
+    const queries = ['chat', 'gpt', 'claude', 'llama', 'mistral', 'text', 'sonnet', 'gpt -openai', 'instruct',
+      'claude sonnet', 'gpt 4o', 'llama instruct', 'mistral small', 'text generation'];
+    sql('ANALYZE services');
+    assert.ok(Number(sql('SELECT search_refresh_lexemes()')) > 0, 'the statistics name common words');
+    assert.equal(sql("SELECT search_query_lean(search_query('gpt 4o'))"), "'4o'", 'the commonest word is left out');
+    assert.equal(sql("SELECT search_query_lean(search_query('gpt -openai'))"), "'gpt' & !'openai'", 'not a plain conjunction');
     const listed = Number(sql("SELECT count(*) FROM services WHERE status IN ('active', 'deprecated')"));
     const stray = () => sql(`SELECT count(*) FROM services
       WHERE rank_top IS DISTINCT FROM (rank_static >= (SELECT threshold FROM search_top))`);
