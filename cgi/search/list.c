@@ -391,16 +391,22 @@ static const struct mkt_sql q_page_ids = { "catalog_page_ids", 3,
  */
 #define BY_SCORE	"s.rank_static"
 #define BY_SCORE_READ	"(s.rank_static + 0)"
+/* A tier's best k from the top set (best, a statement of its k best
+ * there), or, when the set held fewer than k, from the whole tier
+ * (whole): a condition of the first part's rows alone, tested once
+ * before the second part would start.  For q_capped and q_tiers. */
+#define TOPPED_OF(best, whole, k)					\
+	"(WITH best AS MATERIALIZED " best				\
+	" SELECT id FROM best UNION ALL"				\
+	" SELECT id FROM " whole " tier"				\
+	"  WHERE (SELECT count(*) FROM best) < " k ")"
 #define TIER_WALK(filters, match, order)				\
 	"(SELECT s.id FROM" LISTED_FROM					\
 	"  WHERE" filters IN_CATEGORY " AND " match			\
 	"  ORDER BY " order " DESC, s.name, s.id LIMIT $18)"
 #define TIER_TOPPED(filters, match)					\
-	"(WITH best AS MATERIALIZED"					\
-	"  " TIER_WALK(filters " AND s.rank_top", match, BY_SCORE_READ)	\
-	" SELECT id FROM best UNION ALL"				\
-	" SELECT id FROM " TIER_WALK(filters, match, BY_SCORE) " tier"	\
-	"  WHERE (SELECT count(*) FROM best) < $18)"
+	TOPPED_OF(TIER_WALK(filters " AND s.rank_top", match, BY_SCORE_READ), \
+	    TIER_WALK(filters, match, BY_SCORE), "$18")
 #define HEAD_FILTERS	FILTERS(TAG_RESIDENCY_ROWWISE)
 #define WHOLE_MATCH							\
 	" AND (NOT $19::boolean OR ts_match_vq(s.search_vector, $5::tsquery))"
@@ -461,15 +467,9 @@ static const struct mkt_sql q_capped[] = {
 	"  WHERE s.status IN ('active', 'deprecated')"			\
 	"  AND" VISIBLE("$1", "$2") " AND " match			\
 	"  ORDER BY " order " DESC, s.name, s.id LIMIT $7)"
-/* The whole tier is read only when the top set held fewer than $7 of
- * it: a condition of the first part's rows alone, tested once before
- * the second part would start. */
 #define TOPPED(match)							\
-	"(WITH best AS MATERIALIZED"					\
-	"  " TIER("s.rank_top AND " match, BY_SCORE_READ)		\
-	" SELECT id FROM best UNION ALL"				\
-	" SELECT id FROM " TIER(match, BY_SCORE_READ) " tier"		\
-	"  WHERE (SELECT count(*) FROM best) < $7)"
+	TOPPED_OF(TIER("s.rank_top AND " match, BY_SCORE_READ),		\
+	    TIER(match, BY_SCORE_READ), "$7")
 #define NAMES_WALKED	TIER(WALKED("name_vector") WHOLE, BY_SCORE)
 #define HEADS_WALKED	TIER(WALKED("head_vector") WHOLE, BY_SCORE)
 #define ALL_WALKED	TIER(WALKED("search_vector"), BY_SCORE)
@@ -839,11 +839,11 @@ count_matches(struct mkt_req *r, const char **params, long take, long mask,
 /*
  * How a search by words alone reads its tiers (names, heads, all
  * matches): the index of q_tiers that costs the least, in rows.  Walking
- * the score index reads about walk / n rows for a tier of n matches
- * (walk: the end of the page, k, times the catalog).  Topping it reads
- * the t of them in the top set, and the n whole as well when t < k (by
- * the share's counts, t is trusted to hold k when it is 2k); each row
- * read costs about READ_COST rows walked.  At a million services a row
+ * the score index reads about k * catalog / n rows for a tier of n
+ * matches (k: the end of the page).  Topping it reads the t of them in
+ * the top set, and the n whole as well when t < k (by the share's
+ * counts, t is trusted to hold k when it is 2k); each row read costs
+ * about READ_COST rows walked.  At a million services a row
  * read (a bitmap, then a sort) took 2.6-3.1 us and a row walked 3.2-4.2
  * us (a heap row in the index's order, its vector tested).  The tiers
  * grow from names to all matches, and walking suits the large ones: the
@@ -852,10 +852,10 @@ count_matches(struct mkt_req *r, const char **params, long take, long mask,
 #define READ_COST	1.0
 #define NTIERS		3
 static size_t
-tier_form(double walk, double k, const double n[NTIERS],
+tier_form(double k, double catalog, const double n[NTIERS],
     const double top[NTIERS])
 {
-	double	 cost, least = 0;
+	double	 walk = k * catalog, cost, least = 0;
 	size_t	 c, i, best = 0;
 
 	for (c = 0; c <= NTIERS; c++) {
@@ -1271,8 +1271,8 @@ catalog_list(struct mkt_req *r)
 			((double)t->top_named + 0.5) * unit,
 			((double)t->top_head + 0.5) * unit,
 			((double)t->top + 0.5) * unit };
-		size_t	 form = tier_form((double)(page * per) *
-		    (double)catalog, (double)(page * per), size, top);
+		size_t	 form = tier_form((double)(page * per),
+		    (double)catalog, size, top);
 
 		/* "!" is the tsquery's NOT (a lexeme with one is quoted,
 		 * and checked needlessly). */

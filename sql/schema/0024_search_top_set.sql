@@ -32,7 +32,9 @@ INSERT INTO search_top DEFAULT VALUES;
 ALTER TABLE services ADD COLUMN rank_top boolean NOT NULL DEFAULT false;
 
 -- After services_rank (triggers run in the order of their names), which
--- computes the stored score on the same columns.
+-- computes the stored score; on every write of a service, whichever
+-- column it names, so that the flag follows the score however the score
+-- was written (a lookup of one row).
 CREATE FUNCTION services_rank_top() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -40,11 +42,8 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE TRIGGER services_rank_top
-    BEFORE INSERT OR UPDATE OF name, certifications, data_residency,
-        provider_id, rank_popularity, rank_performance, rank_static,
-        rank_top
-    ON services FOR EACH ROW EXECUTE FUNCTION services_rank_top();
+CREATE TRIGGER services_rank_top BEFORE INSERT OR UPDATE ON services
+    FOR EACH ROW EXECUTE FUNCTION services_rank_top();
 
 -- The threshold for the current catalog: the stored score of the service
 -- at share of the listed services in the score index's order (ties above

@@ -410,6 +410,15 @@ describe('the page of a search counted exactly', () => {
 describe('searches matching more than can be counted exactly', () => {
   // The shares of the catalog with indexes of their own (0018, 0021, 0025).
   const SHARE_OF = [4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048];
+  // The exact, uncapped blended ranking's first k ids.
+  const exactRanking = (q, k) => sql(`SELECT string_agg(id::text, ' ' ORDER BY n) FROM search_rank_exact('${q}', 0, ${k})
+    WITH ORDINALITY AS e (id, score, n)`).split(' ');
+  // The top set of the catalog (0024_search_top_set.sql) for a share of
+  // it (a number, or DEFAULT).
+  const topShare = (share) => {
+    sql(`UPDATE search_top SET share = ${share}`);
+    sql('SELECT search_refresh_top()');
+  };
 
   it('estimates the total and the facet counts, and says so', { skip: !PREFIX && 'MKT_PREFIX is not set' }, () => {
     const j = JSON.parse(largeCatalogSearch('q=claude&per_page=20'));
@@ -460,8 +469,7 @@ describe('searches matching more than can be counted exactly', () => {
       'flash', 'turbo', 'preview', 'meta', 'instruct', 'mini', 'sonnet', 'gpt -openai', 'text'];
     let capped = 0;
     for (const q of queries) {
-      const exact = sql(`SELECT string_agg(id::text, ' ' ORDER BY n) FROM search_rank_exact('${q}', 0, 40)
-        WITH ORDINALITY AS e (id, score, n)`).split(' ');
+      const exact = exactRanking(q, 40);
       for (const page of [1, 2]) {
         const j = JSON.parse(largeCatalogSearch(`q=${encodeURIComponent(q)}&per_page=20&page=${page}`));
         assert.equal(j.text_query, q, 'the words stay text');
@@ -491,16 +499,14 @@ describe('searches matching more than can be counted exactly', () => {
       WHERE rank_top IS DISTINCT FROM (rank_static >= (SELECT threshold FROM search_top))`);
     try {
       for (const share of [0.5, 0.002]) {
-        sql(`UPDATE search_top SET share = ${share}`);
-        sql('SELECT search_refresh_top()');
+        topShare(share);
         const inTop = Number(sql("SELECT count(*) FROM services WHERE rank_top AND status IN ('active', 'deprecated')"));
         // Ties with the last one's score are in too.
         assert.ok(inTop >= Math.ceil(share * listed) && (share > 0.1 || inTop < listed / 20),
           `share ${share}: ${inTop} of ${listed} in the top set`);
         assert.equal(stray(), '0', 'every flag follows the threshold');
         for (const q of queries) {
-          const exact = sql(`SELECT string_agg(id::text, ' ' ORDER BY n) FROM search_rank_exact('${q}', 0, 40)
-            WITH ORDINALITY AS e (id, score, n)`).split(' ');
+          const exact = exactRanking(q, 40);
           for (const page of [1, 2]) {
             const j = JSON.parse(largeCatalogSearch(`q=${encodeURIComponent(q)}&per_page=20&page=${page}`, 'application/json', '50', '20'));
             assert.deepEqual(j.services.map((s) => s.id), exact.slice((page - 1) * 20, page * 20), `share ${share}: "${q}" page ${page}`);
@@ -509,8 +515,7 @@ describe('searches matching more than can be counted exactly', () => {
       }
       // A service whose stored score rises past the threshold joins the
       // set, and leaves it when it falls back.
-      sql('UPDATE search_top SET share = DEFAULT');
-      sql('SELECT search_refresh_top()');
+      topShare('DEFAULT');
       const [id, popularity, performance] = sql(`SELECT id || '|' || rank_popularity || '|' || rank_performance
         FROM services WHERE NOT rank_top AND status = 'active' ORDER BY rank_static, id LIMIT 1`).split('|');
       try {
@@ -521,8 +526,7 @@ describe('searches matching more than can be counted exactly', () => {
       }
       assert.equal(sql(`SELECT rank_top FROM services WHERE id = '${id}'`), 'f');
     } finally {
-      sql('UPDATE search_top SET share = DEFAULT');
-      sql('SELECT search_refresh_top()');
+      topShare('DEFAULT');
     }
     assert.equal(stray(), '0');
   });
@@ -540,8 +544,7 @@ describe('searches matching more than can be counted exactly', () => {
     let capped = 0;
     try {
       for (const share of [0.03, 0.5, 0.002]) {
-        sql(`UPDATE search_top SET share = ${share}`);
-        sql('SELECT search_refresh_top()');
+        topShare(share);
         for (const [q, filter, where] of cases) {
           const exact = sql(`SELECT coalesce(string_agg(id::text, ' ' ORDER BY n), '') FROM (SELECT e.id, e.n
             FROM search_rank_exact('${q}', 0, 100000) WITH ORDINALITY AS e (id, score, n)
@@ -558,8 +561,7 @@ describe('searches matching more than can be counted exactly', () => {
         }
       }
     } finally {
-      sql('UPDATE search_top SET share = DEFAULT');
-      sql('SELECT search_refresh_top()');
+      topShare('DEFAULT');
     }
     assert.ok(capped >= 24, `${capped} of the pages took the capped path`);
   });
@@ -578,8 +580,7 @@ describe('searches matching more than can be counted exactly', () => {
       for (const k of ['status', 'compliance']) {
         assert.equal(j.facets[k].reduce((n, x) => n + x.count, 0), j.page.total_items, `"${q}": ${k} adds up`);
       }
-      const exact = sql(`SELECT string_agg(id::text, ' ' ORDER BY n) FROM search_rank_exact('${q}', 0, 20)
-        WITH ORDINALITY AS e (id, score, n)`).split(' ');
+      const exact = exactRanking(q, 20);
       assert.deepEqual(j.services.map((s) => s.id), exact, `"${q}" ranks as the exact ranking`);
     }
   });
