@@ -1,6 +1,6 @@
 /* facets.c: the facet counts of a search, counted from the matching
  * services (or the sample of them) that q_counts (list.c) returns, one
- * row each.  Grouping them in SQL cost a millisecond of planning at
+ * row each (the providers' facet by q_counts itself).  Grouping them in SQL cost a millisecond of planning at
  * every search and 3-6 ms for a thousand rows; here it is a pass over
  * the rows with a small hash table per facet. */
 #include <stdlib.h>
@@ -12,13 +12,11 @@
 #include "market.h"
 #include "search.h"
 
-#define TOP_VALUES	12	/* the commonest values of a facet shown */
 #define SEPARATOR	'\x1f'	/* between an array's elements (q_counts) */
 
 /* One value of a categorical facet and how many services have it. */
 struct counted {
 	const char	*value;
-	const char	*name;		/* the provider's name, or NULL */
 	long		 count;
 };
 
@@ -49,8 +47,7 @@ tally_slot(const struct tally *t, const char *value)
 }
 
 static void
-tally_add(struct mkt_arena *a, struct tally *t, const char *value,
-    const char *name)
+tally_add(struct mkt_arena *a, struct tally *t, const char *value)
 {
 	size_t	 i;
 
@@ -72,13 +69,12 @@ tally_add(struct mkt_arena *a, struct tally *t, const char *value,
 		return;
 	}
 	t->slot[i].value = value;
-	t->slot[i].name = name;
 	t->slot[i].count = 1;
 	t->used++;
 }
 
-/* Commonest first; among equals by name (by value when it has none),
- * in byte order as the database's C.UTF-8 collation would. */
+/* Commonest first; among equals by value, in byte order as the
+ * database's C.UTF-8 collation would. */
 static int
 by_count(const void *a, const void *b)
 {
@@ -86,11 +82,10 @@ by_count(const void *a, const void *b)
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	return strcmp(x->name != NULL ? x->name : x->value,
-	    y->name != NULL ? y->name : y->value);
+	return strcmp(x->value, y->value);
 }
 
-/* The TOP_VALUES commonest values: [{value, [name,] count}, …]. */
+/* The FACET_TOP commonest values: [{value, count}, …]. */
 static struct json_object *
 tally_top(struct mkt_arena *a, const struct tally *t)
 {
@@ -105,14 +100,11 @@ tally_top(struct mkt_arena *a, const struct tally *t)
 		if (t->slot[i].value != NULL)
 			all[n++] = t->slot[i];
 	qsort(all, n, sizeof(*all), by_count);
-	for (i = 0; i < n && i < TOP_VALUES; i++) {
+	for (i = 0; i < n && i < FACET_TOP; i++) {
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "value",
 		    json_object_new_string(all[i].value));
-		if (all[i].name != NULL)
-			json_object_object_add(o, "name",
-			    json_object_new_string(all[i].name));
 		json_object_object_add(o, "count",
 		    json_object_new_int64(all[i].count));
 		json_object_array_add(list, o);
@@ -129,7 +121,7 @@ tally_elements(struct mkt_arena *a, struct tally *t, const char *joined)
 	for (;;) {
 		if ((next = strchr(s, SEPARATOR)) != NULL)
 			*next = '\0';
-		tally_add(a, t, s, NULL);
+		tally_add(a, t, s);
 		if (next == NULL)
 			break;
 		s = next + 1;
@@ -174,15 +166,15 @@ meets(const struct threshold *t, double v)
 
 /* The categorical facets, in the order the page lists them with the
  * threshold ones. */
-enum category { PROVIDER, TAG, COMPLIANCE, CERTIFICATION, RESIDENCY,
-	STATUS, NCATEGORIES };
+enum category { TAG, COMPLIANCE, CERTIFICATION, RESIDENCY, STATUS,
+	NCATEGORIES };
 
 /*
  * The facets of the rows of res (q_counts: one row per service counted,
  * or a single row of NULLs when none was): an object of the facets of
  * FACETS_ORDER, each a list of {value, [name,] count}; and in *tiers
  * how many are in each tier (search.h).  NULL when res has not the
- * columns of q_counts.
+ * columns of q_counts, or its providers' facet is not a list.
  */
 struct json_object *
 catalog_count_facets(struct mkt_req *r, PGresult *res,
@@ -191,14 +183,14 @@ catalog_count_facets(struct mkt_req *r, PGresult *res,
 	struct tally		 t[NCATEGORIES];
 	long			 met[NTHRESHOLDS];
 	int			 col[NCATEGORIES], measure[NMEASURES], n_col,
-				 name_col, eu_col, head_col, in_name_col,
+				 providers_col, eu_col, head_col, in_name_col,
 				 top_col;
 	int			 i, rows = PQntuples(res);
 	size_t			 k;
-	struct json_object	*facets;
+	struct json_object	*facets, *providers = NULL;
 	static const char *const columns[NCATEGORIES] = {
-		"provider", "tags", "compliance_level", "certifications",
-		"residency", "status"
+		"tags", "compliance_level", "certifications", "residency",
+		"status"
 	};
 
 	for (k = 0; k < NCATEGORIES; k++) {
@@ -210,7 +202,7 @@ catalog_count_facets(struct mkt_req *r, PGresult *res,
 		if ((measure[k] = PQfnumber(res, measure_column[k])) < 0)
 			return NULL;
 	if ((n_col = PQfnumber(res, "n")) < 0 ||
-	    (name_col = PQfnumber(res, "provider_name")) < 0 ||
+	    (providers_col = PQfnumber(res, "providers")) < 0 ||
 	    (eu_col = PQfnumber(res, "eu")) < 0 ||
 	    (head_col = PQfnumber(res, "head")) < 0 ||
 	    (in_name_col = PQfnumber(res, "in_name")) < 0 ||
@@ -235,21 +227,19 @@ catalog_count_facets(struct mkt_req *r, PGresult *res,
 			tiers->named++;
 			tiers->top_named += top;
 		}
-		tally_add(r->arena, &t[PROVIDER], PQgetvalue(res, i,
-		    col[PROVIDER]), PQgetvalue(res, i, name_col));
 		for (k = TAG; k < NCATEGORIES; k++) {
 			if (PQgetisnull(res, i, col[k]))
 				continue;
 			if (k == COMPLIANCE || k == STATUS)
 				tally_add(r->arena, &t[k],
-				    PQgetvalue(res, i, col[k]), NULL);
+				    PQgetvalue(res, i, col[k]));
 			else
 				tally_elements(r->arena, &t[k],
 				    PQgetvalue(res, i, col[k]));
 		}
 		/* In the EU without saying "EU": a member state. */
 		if (*PQgetvalue(res, i, eu_col) == 't')
-			tally_add(r->arena, &t[RESIDENCY], "EU", NULL);
+			tally_add(r->arena, &t[RESIDENCY], "EU");
 		for (k = 0; k < NMEASURES; k++) {
 			known[k] = !PQgetisnull(res, i, measure[k]);
 			v[k] = known[k] ? strtod(PQgetvalue(res, i,
@@ -261,9 +251,18 @@ catalog_count_facets(struct mkt_req *r, PGresult *res,
 				met[k]++;
 	}
 
+	/* The providers' facet is counted by q_counts itself, in its first
+	 * row: [{value, name, count}, …], NULL when none was counted. */
+	if (rows > 0 && !PQgetisnull(res, 0, providers_col) &&
+	    ((providers = json_tokener_parse(PQgetvalue(res, 0,
+	    providers_col))) == NULL ||
+	    !json_object_is_type(providers, json_type_array))) {
+		json_object_put(providers);
+		return NULL;
+	}
 	facets = mkt_json_own(r, json_object_new_object());
-	json_object_object_add(facets, "provider", tally_top(r->arena,
-	    &t[PROVIDER]));
+	json_object_object_add(facets, "provider", providers != NULL ?
+	    providers : json_object_new_array());
 	json_object_object_add(facets, "tag", tally_top(r->arena, &t[TAG]));
 	json_object_object_add(facets, "compliance", tally_top(r->arena,
 	    &t[COMPLIANCE]));

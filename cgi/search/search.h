@@ -27,6 +27,10 @@ struct tier_counts {
 };
 struct json_object *catalog_count_facets(struct mkt_req *, PGresult *,
 	    struct tier_counts *);
+/* The commonest values of a facet shown; the providers' are counted in
+ * SQL (q_counts's providers column), the others in facets.c. */
+#define FACET_TOP	12
+#define FACET_TOP_SQL	"12"
 
 extern const struct mkt_param catalog_list_params[];
 extern const struct mkt_param suggest_params[];

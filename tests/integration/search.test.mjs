@@ -313,6 +313,21 @@ describe('facet counts', () => {
     const html = await get('/services?q=claude', { headers: { 'Accept-Language': 'en' } });
     assert.match(html.text, /<nav class="card facets" aria-label="Refine">/);
   });
+
+  it('lists the providers with the most matches first, by name among equals, each with its name', async () => {
+    assert.ok(HAS_PSQL, 'PSQL must be set (tests/run sets it)');
+    for (const q of ['model', 'claude', 'embeddings']) {
+      const a = await getJson(`/api/v1/services?q=${q}&per_page=1`);
+      assert.equal(a.page.estimated, false, `"${q}" is counted exactly`);
+      const want = JSON.parse(sql(`SELECT coalesce(json_agg(x), '[]') FROM (SELECT p.slug AS value, p.name, count(*)::int AS count
+        FROM services s JOIN providers p ON p.id = s.provider_id
+        WHERE s.status IN ('active', 'deprecated') AND service_visible(s.compliance_level, 0, NULL, NULL)
+          AND s.search_vector @@ search_query('${q}')
+        GROUP BY p.slug, p.name ORDER BY count(*) DESC, p.name COLLATE "C" LIMIT 12) x`));
+      assert.ok(want.length > 1, `"${q}" matches services of several providers`);
+      assert.deepEqual(a.facets.provider.map(({ value, name, count }) => ({ value, name, count })), want, q);
+    }
+  });
 });
 
 describe('more facets, and the filters of the query string', () => {
