@@ -135,8 +135,7 @@ static const long sample_masks[] = { 2047, 1023, 511, 255, 127, 63, 31,
 	" AND ($9::text IS NULL OR upper($9) = ANY("			\
 	"   SELECT upper(c) FROM unnest(s.certifications) c))"		\
 	" AND ($10::text IS NULL OR s.compliance_level = $10)"		\
-	" AND ($12::int IS NULL OR (jsonb_typeof(s.sla->'max_latency_ms')" \
-	"   = 'number' AND (s.sla->>'max_latency_ms')::numeric <= $12::int))" \
+	" AND ($12::int IS NULL OR s.sla_max_latency_ms <= $12::int)"	\
 	" AND ($13::text IS NULL OR s.status = $13)"			\
 	" AND ($14::numeric IS NULL OR s.rating_bayesian >= $14::numeric)"
 /* The tag and residency filters in the forms the full-text index holds
@@ -168,7 +167,8 @@ static const long sample_masks[] = { 2047, 1023, 511, 255, 127, 63, 31,
 #define IN_SHARE(mask)	" AND (uuid_hash(s.id) & " #mask ") = 0"
 /* The services a search reads: the price, context window and rating
  * it filters and counts by are copies on the service's row
- * (0023_search_listing_copies.sql)... */
+ * (0023_search_listing_copies.sql), the promised latency a column of
+ * its own (0027_search_sla_latency.sql)... */
 #define LISTED_FROM	" services s"
 /* ...and for a page, the provider and the current version it shows. */
 #define MATCHES_FROM							\
@@ -182,14 +182,14 @@ static const long sample_masks[] = { 2047, 1023, 511, 255, 127, 63, 31,
  * name_order: the database's order of name and id, in its collation),
  * and in the first row the category list, the count of the categories'
  * services and the providers' facet.  No service counted: one row of
- * NULLs, with the category list.  where and share: the conditions of the search
- * and the share of the catalog;
- * a: every category, for the category list, when one is chosen (else
- * m is every category), or nothing; name_order: NAME_ORDER, or NULL
- * for a share (its rows are not every match: not sorted here).
+ * NULLs, with the category list.  where and share: the conditions of
+ * the search and the share of the catalog; a: every category, for the
+ * category list, when one is chosen (else m is every category), or
+ * nothing; ranked and name_order: RANKED and NAME_ORDER, or UNRANKED
+ * and NULL for a share (its rows are not every match: not sorted here).
  */
 #define JOINED(a)	"nullif(array_to_string(" a ", E'\\x1f'), '')"
-#define COUNTS(where, share, a, name_order)				\
+#define COUNTS(where, share, a, ranked, name_order)			\
 	"WITH m AS MATERIALIZED (SELECT s.category,"			\
 	"   " JOINED("s.tags") " AS tags, s.compliance_level,"		\
 	"   upper(" JOINED("s.certifications") ") AS certifications,"	\
@@ -200,11 +200,10 @@ static const long sample_masks[] = { 2047, 1023, 511, 255, 127, 63, 31,
 	"   s.current_input_price AS price,"				\
 	"   s.current_context_window AS context,"			\
 	"   s.rating_bayesian AS rating,"				\
-	"   CASE WHEN jsonb_typeof(s.sla->'max_latency_ms') = 'number'"	\
-	"     THEN (s.sla->>'max_latency_ms')::numeric END AS latency,"	\
+	"   s.sla_max_latency_ms AS latency,"				\
 	"   s.head_vector @@ $5::tsquery AS head,"			\
 	"   s.name_vector @@ $5::tsquery AS in_name,"			\
-	"   s.id, s.name, s.rank_static, s.rank_top AS top,"		\
+	ranked " s.rank_top AS top,"					\
 	"   CASE WHEN $16::int IS NULL AND $5::tsquery IS NOT NULL THEN" \
 	"     search_relevance(s.name_vector, s.head_vector, $5::tsquery)" \
 	"   END AS rel"							\
@@ -229,6 +228,11 @@ static const long sample_masks[] = { 2047, 1023, 511, 255, 127, 63, 31,
 	"   FROM m) x ON true"						\
 	" ORDER BY x.n"
 #define NAME_ORDER	"row_number() OVER (ORDER BY m.name, m.id)"
+/* What exact_page_ids() sorts by, or nothing for a share's rows, which
+ * are not sorted (pgbench, 565 rows: 10.8 ms with, 10.3 without). */
+#define RANKED		"   s.id, s.name, s.rank_static,"
+#define UNRANKED							\
+	"   NULL::uuid AS id, NULL::text AS name, NULL::float8 AS rank_static,"
 /* The providers of the most services counted, as the facet's list
  * (facets.c), ties by name in byte order: the providers joined to the
  * counts of their ids, not to every service counted (joined to 565
@@ -251,10 +255,10 @@ static const long sample_masks[] = { 2047, 1023, 511, 255, 127, 63, 31,
 static const struct mkt_sql q_counts[] = {
 	{ "catalog_counts", 16,
 	  COUNTS(LISTED_WHERE IN_CATEGORY, IN_SAMPLE, NO_CATEGORIES,
-	  NAME_ORDER) },
+	  RANKED, NAME_ORDER) },
 	{ "catalog_counts_category", 16,
 	  COUNTS(LISTED_WHERE IN_CATEGORY, IN_SAMPLE, ALL_CATEGORIES,
-	  NAME_ORDER) },
+	  RANKED, NAME_ORDER) },
 };
 /*
  * The same for words and a share, without a filter the full-text index
@@ -267,7 +271,7 @@ static const struct mkt_sql q_counts[] = {
 #define WITH_WORDS	" AND s.search_vector @@ $5::tsquery"
 #define SHARE_COUNTS(mask)						\
 	COUNTS(LISTED_FILTERS WITH_WORDS IN_CATEGORY, IN_SHARE(mask),	\
-	    NO_CATEGORIES, "NULL::bigint")
+	    NO_CATEGORIES, UNRANKED, "NULL::bigint")
 static const struct mkt_sql q_counts_share[] = {
 	{ "catalog_counts_share2048", 16, SHARE_COUNTS(2047) },
 	{ "catalog_counts_share1024", 16, SHARE_COUNTS(1023) },
@@ -295,7 +299,7 @@ static const struct mkt_sql q_counts_share[] = {
 	"   $14::numeric) >= 0"
 static const struct mkt_sql q_counts_words = { "catalog_counts_words", 16,
 	COUNTS(LISTED_VISIBLE WITH_WORDS NO_FILTERS, " AND $16::int IS NULL",
-	    NO_CATEGORIES, NAME_ORDER) };
+	    NO_CATEGORIES, RANKED, NAME_ORDER) };
 
 /* The planner's estimate of the match set, when it is too large to
  * count: the total shown as "about N". */
@@ -462,7 +466,7 @@ static const struct mkt_sql q_page_ids = { "catalog_page_ids", 3,
 /* Indexed by how many tiers are topped, the smallest first (names,
  * heads, all matches). */
 static const struct mkt_sql q_capped[] = {
-	{ "catalog_page_capped", 20,
+	{ "catalog_page_capped", 19,
 	  IN_TIERS(WALKED_TIER("name_vector", WHOLE_MATCH),
 	  WALKED_TIER("head_vector", WHOLE_MATCH),
 	  WALKED_TIER("search_vector", "")) },
@@ -868,17 +872,17 @@ count_matches(struct mkt_req *r, const char **params, long take, long mask,
  * a tier of n matches (k: the end of the page).  Topping it reads the t
  * of them in the top set, and the n whole as well when t < k (by the
  * share's counts, t is trusted to hold k when it is 2k); each row read
- * costs about READ_COST rows walked.  At a million services a row read
- * (a bitmap, then a sort) took 2.6-3.1 us and a row walked 3.2-4.2 us
- * (a heap row in the index's order, its vector tested).  The tiers
- * grow from names to all matches, and walking suits the large ones: the
- * forms top the first c tiers and walk the rest.
+ * costs read_cost rows walked (search_read_cost, in thousandths: at a
+ * million services a row read, a bitmap then a sort, took 2.6-3.1 us
+ * and a row walked, a heap row in the index's order with its vector
+ * tested, 3.2-4.2 us; 750 instead of 1000 made words alone slower).
+ * The tiers grow from names to all matches, and walking suits the large
+ * ones: the forms top the first c tiers and walk the rest.
  */
-#define READ_COST	1.0
 #define NTIERS		3
 static size_t
 tier_form(double k, double catalog, const double n[NTIERS],
-    const double top[NTIERS])
+    const double top[NTIERS], double read_cost)
 {
 	double	 walk = k * catalog, cost, least = 0;
 	size_t	 c, i, best = 0;
@@ -886,7 +890,7 @@ tier_form(double k, double catalog, const double n[NTIERS],
 	for (c = 0; c <= NTIERS; c++) {
 		cost = 0;
 		for (i = 0; i < NTIERS; i++)
-			cost += i >= c ? walk / n[i] : READ_COST *
+			cost += i >= c ? walk / n[i] : read_cost *
 			    (top[i] + (top[i] < 2 * k ? n[i] : 0));
 		if (c == 0 || cost < least) {
 			least = cost;
@@ -1298,7 +1302,8 @@ catalog_list(struct mkt_req *r)
 			((double)t->top_head + 0.5) * unit,
 			((double)t->top + 0.5) * unit };
 		size_t	 form = tier_form((double)(page * per),
-		    (double)catalog, size, top);
+		    (double)catalog, size, top, (double)mkt_setting_long(r,
+		    "search_read_cost", 1000, 1, 1000000) / 1000);
 
 		/* "!" is the tsquery's NOT (a lexeme with one is quoted,
 		 * and checked needlessly). */
