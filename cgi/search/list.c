@@ -592,10 +592,13 @@ record_search(struct mkt_req *r, const char *q, int64_t results,
  * only stop words ("the", "a") are left: no text condition at all,
  * rather than a query that matches nothing.  lean: the words less the
  * commonest, read first where a tier's index is read (q_tiers,
- * 0026_search_lean_words.sql). */
-static const struct mkt_sql q_words = { "catalog_query_words", 1,
+ * 0026_search_lean_words.sql); estimate: the matches a reader of the
+ * clearance $2 may see, for words alone, as the planner would estimate
+ * them (0028_search_estimate_words.sql), or NULL: ask the planner. */
+static const struct mkt_sql q_words = { "catalog_query_words", 2,
 	"SELECT CASE WHEN numnode(t) > 0 THEN t::text END AS query,"
 	" CASE WHEN numnode(t) > 0 THEN search_query_lean(t)::text END AS lean,"
+	" search_estimate(t, $2::int) AS estimate,"
 	" (SELECT reltuples::bigint FROM pg_class"
 	"   WHERE oid = 'services'::regclass) AS catalog"
 	" FROM search_query($1) t" };
@@ -1103,7 +1106,7 @@ catalog_list(struct mkt_req *r)
 	const struct mkt_pval	*pg = mkt_param(r, "page");
 	const struct mkt_pval	*pp = mkt_param(r, "per_page");
 	const char		*category = mkt_param(r, "category")->s;
-	const char		*text;
+	const char		*text = NULL;	/* read_facets() */
 	struct facets		 f;
 	struct json_object	*read;
 	struct mkt_buf		 fk;
@@ -1119,7 +1122,8 @@ catalog_list(struct mkt_req *r)
 	char			 limit[24], offset[24], level[4], *key,
 				 tier_k[24];
 	long			 exact_max, est, take, mask, catalog = 0,
-				 share_total = -1, sample_words;
+				 share_total = -1, sample_words,
+				 words_estimate = -1;
 	const struct mkt_sql	*page_sql;
 	const char		*params[NPARAMS], *cached, *org, *by_ids[3],
 				*tiers[9], *lean = NULL;
@@ -1198,13 +1202,17 @@ catalog_list(struct mkt_req *r)
 	params[18] = NULL;	/* set for q_capped */
 	params[19] = NULL;
 	if (text != NULL) {
-		if ((res = mkt_db_exec_once(r, &q_words, &text)) == NULL)
+		const char *words[2] = { text, level };
+
+		if ((res = mkt_db_exec_once(r, &q_words, words)) == NULL)
 			return mkt_fail_db(r);
 		params[4] = mkt_db_isnull(res, 0, "query") ? NULL :
 		    mkt_arena_strdup(r->arena, mkt_db_val(res, 0, "query"));
 		lean = mkt_db_isnull(res, 0, "lean") ? NULL :
 		    mkt_arena_strdup(r->arena, mkt_db_val(res, 0, "lean"));
 		catalog = mkt_db_int(res, 0, "catalog");
+		if (!mkt_db_isnull(res, 0, "estimate"))
+			words_estimate = mkt_db_int(res, 0, "estimate");
 	}
 	/* Words, and no filter the full-text index holds (category,
 	 * provider, $8 residency, $11 tag): a share's matches are counted
@@ -1216,11 +1224,14 @@ catalog_list(struct mkt_req *r)
 	for (k = 0; k < NFACETS; k++)
 		if (params[5 + k] != NULL)
 			unfiltered = false;
-	/* The planner's estimate first (about a millisecond): a match set
-	 * clearly too large to count is sampled only for the facet counts,
-	 * not to exact_max + 1 rows, which would cost a read of every
-	 * match through the full-text index. */
-	if ((est = estimate(r, params, unfiltered)) < 0)
+	/* The planner's estimate first (about a millisecond; for words
+	 * alone, q_words's if it made one): a match set clearly too large
+	 * to count is sampled only for the facet counts, not to
+	 * exact_max + 1 rows, which would cost a read of every match
+	 * through the full-text index. */
+	est = unfiltered && words_estimate >= 0 ? words_estimate :
+	    estimate(r, params, unfiltered);
+	if (est < 0)
 		return mkt_fail_db(r);
 	mask = est > 2 * exact_max ? sample_mask(est, params[4] != NULL,
 	    sample_words) : 0;

@@ -516,6 +516,30 @@ describe('searches matching more than can be counted exactly', () => {
     assert.ok(capped >= 60, `${capped} of the pages took the capped path`);
   });
 
+  it('estimates a search by words alone as the planner does, and leaves other shapes to it', { skip: !HAS_PSQL && 'PSQL is not set' }, () => {
+    sql('ANALYZE services');
+    sql('SELECT search_refresh_lexemes()');
+    const planned = (q, clearance) => JSON.parse(sql(`EXPLAIN (FORMAT JSON) SELECT 1 FROM services s
+      WHERE s.status IN ('active', 'deprecated') AND service_visible(s.compliance_level, ${clearance}, NULL, NULL)
+      AND s.search_vector @@ search_query('${q}')`))[0].Plan['Plan Rows'];
+    // Common words, a word the statistics do not name, several words
+    // (none with a synonym: "chat" is an OR of its synonyms).
+    for (const q of ['gpt', 'text', 'mistral', 'zyxwvut', 'claude sonnet', 'llama instruct', 'gpt 4o mini']) {
+      // (At clearance 1 the planner takes "public or internal" for two
+      // conditions that may overlap, and estimates fewer.)
+      for (const clearance of [0, 2]) {
+        const ours = Number(sql(`SELECT search_estimate(search_query('${q}'), ${clearance})`));
+        const theirs = planned(q, clearance);
+        // The planner multiplies the status's and the level's shares; ours
+        // is their joint share, counted.
+        assert.ok(Math.abs(ours - theirs) <= Math.max(2, 0.05 * theirs), `"${q}" at clearance ${clearance}: ${ours} vs ${theirs}`);
+      }
+    }
+    for (const q of ['chat', 'gpt OR llama', 'gpt -openai', '"gpt 4o"']) {
+      assert.equal(sql(`SELECT search_estimate(search_query('${q}'), 0)`), '', `"${q}" is left to the planner`);
+    }
+  });
+
   it('ranks exactly whatever the size of the top set', { skip: (!HAS_PSQL || !PREFIX) && 'psql or MKT_PREFIX missing' }, () => {
     // A tier's best are read from the catalog's top set by stored score
     // when it holds enough of them, else from the whole tier (list.c,
