@@ -247,7 +247,8 @@ ctl_search_refresh(struct ctl *c, int argc, char **argv)
 	    PQgetvalue(res, 0, 0));
 	PQclear(res);
 	/* Which words are common, from the statistics of the last ANALYZE
-	 * (0026_search_lean_words.sql). */
+	 * (0026_search_lean_words.sql), and the share of the catalog each
+	 * clearance sees, for the estimates (0028). */
 	if (!ctl_command(c, "SELECT search_refresh_lexemes()"))
 		return 1;
 	return 0;
