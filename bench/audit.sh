@@ -20,7 +20,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 STATE=${MKT_STATE:-$SRC/var}
 PGHOST=${PGHOST:-$STATE/run}
-PGPORT=${MKT_PG_PORT:-55432}
+PGPORT=${MKT_PG_PORT:-15432}
 RUNS=${RUNS:-3}
 ROWS=${ROWS:-2000}
 VERIFY_ROWS=${VERIFY_ROWS:-100000}

@@ -25,7 +25,7 @@
 // a JSON copy goes to $MKT_STATE/bench/scale-<time>.json.
 //
 // Environment: MKT_STATE (./var), MKT_HTTP_PORT (8080), MKT_PG_PORT
-// (55432), MKT_MC_PORT (11311), BASE_URL, RUNS (API requests per class,
+// (15432), MKT_MC_PORT (11311), BASE_URL, RUNS (API requests per class,
 // 100), SQL_RUNS (runs of each SQL statement, 5), FTS_RUNS (runs of each
 // FTS5 query, 20), CLIENTS (2), SKIP_FTS=1, SKIP_SQL=1, URLS_FILE (write
 // the query set's URLs there and stop).
@@ -39,7 +39,7 @@ import { fileURLToPath } from 'node:url';
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STATE = path.resolve(process.env.MKT_STATE || path.join(SRC, 'var'));
 const HTTP_PORT = process.env.MKT_HTTP_PORT || '8080';
-const PG_PORT = process.env.MKT_PG_PORT || '55432';
+const PG_PORT = process.env.MKT_PG_PORT || '15432';
 const MC_PORT = Number(process.env.MKT_MC_PORT || 11311);
 const BASE = (process.env.BASE_URL || `http://127.0.0.1:${HTTP_PORT}`).replace(/\/+$/, '');
 const RUNS = Number(process.env.RUNS || 100);

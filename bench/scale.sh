@@ -21,7 +21,7 @@
 #
 # Environment: N (1000000), BATCH (100000), MKT_STATE (./var/scale: a stack
 # of its own, never the development stack), MKT_HTTP_PORT (8090),
-# MKT_PG_PORT (55442), MKT_MC_PORT (11321); for the measurement RUNS (API
+# MKT_PG_PORT (15442), MKT_MC_PORT (11321); for the measurement RUNS (API
 # requests per class, 100), SQL_RUNS (5), FTS_RUNS (20), CLIENTS (2),
 # SKIP_SQL=1, SKIP_FTS=1.
 #
@@ -35,7 +35,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export MKT_STATE=${MKT_STATE:-$SRC/var/scale}
 export MKT_HTTP_PORT=${MKT_HTTP_PORT:-8090}
-export MKT_PG_PORT=${MKT_PG_PORT:-55442}
+export MKT_PG_PORT=${MKT_PG_PORT:-15442}
 export MKT_MC_PORT=${MKT_MC_PORT:-11321}
 # A database server sized for a million services (the table and its
 # indexes are about 2.5 GB: all of it in shared buffers), and the exact
