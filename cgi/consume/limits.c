@@ -40,15 +40,15 @@ unavailable(struct mkt_req *r, struct gw_limits *l)
 	l->degraded = true;
 	if (strcmp(mkt_setting(r, "gateway_ratelimit_fail", "open"),
 	    "closed") == 0) {
-		mkt_log_error(r, "memcached unavailable: rate limits fail "
-		    "closed, call refused");
+		mkt_log_error(r, "memcached unavailable (%s): rate limits "
+		    "fail closed, call refused", mkt_cache_error(r));
 		mkt_header(r, "Retry-After", "5");
 		return mkt_fail(r, 503, "rate-limit-unavailable",
 		    mkt_tr(r, "rate limits cannot be checked right now; try "
 		    "again in a few seconds"));
 	}
-	mkt_log_warn(r, "memcached unavailable: rate limits fail open, "
-	    "call let through");
+	mkt_log_warn(r, "memcached unavailable (%s): rate limits fail "
+	    "open, call let through", mkt_cache_error(r));
 	return 0;
 }
 
@@ -71,7 +71,13 @@ count(struct mkt_req *r, const char *kind, const char *id, long window,
 	char		*k = mkt_arena_printf(r->arena, "rl:%s:%s:%ld", kind, id,
 	    window);
 
-	if (mkt_cache_incr(r, k, WINDOW * 2, &n) != MKT_OK) {
+	/* Once more before giving up: under a burst of calls one
+	 * operation may fail where the next succeeds, and a limit that
+	 * fails open lets a call through beyond it.  (A count the first
+	 * attempt made after all counts twice: a call refused early, never
+	 * one let through too many.) */
+	if (mkt_cache_incr(r, k, WINDOW * 2, &n) != MKT_OK &&
+	    mkt_cache_incr(r, k, WINDOW * 2, &n) != MKT_OK) {
 		*down = true;
 		return true;
 	}

@@ -154,6 +154,17 @@ mkt_cache_add(struct mkt_req *r, const char *key, time_t ttl,
 	    MEMCACHED_SUCCESS ? MKT_OK : MKT_ECACHE;
 }
 
+const char *
+mkt_cache_error(struct mkt_req *r)
+{
+	const char	*why;
+
+	if (r->worker->mc == NULL)
+		return "no memcached server configured";
+	why = memcached_last_error_message(r->worker->mc);
+	return why != NULL ? why : "unknown error";
+}
+
 void
 mkt_cache_close(struct mkt_worker *w)
 {

@@ -647,6 +647,8 @@ enum mkt_err mkt_cache_incr(struct mkt_req *, const char *key, time_t ttl,
 	    uint64_t *value);
 enum mkt_err mkt_cache_add(struct mkt_req *, const char *key, time_t ttl,
 	    uint64_t delta, uint64_t *value);
+/* Why the last operation of this worker failed, for a log line. */
+const char *mkt_cache_error(struct mkt_req *);
 
 /* ---- the catalog's vocabulary (vocab.c) ---- */
 
