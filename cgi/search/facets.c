@@ -1,8 +1,9 @@
 /* facets.c: the facet counts of a search, counted from the matching
  * services (or the sample of them) that q_counts (list.c) returns, one
- * row each (the providers' facet by q_counts itself).  Grouping them in SQL cost a millisecond of planning at
- * every search and 3-6 ms for a thousand rows; here it is a pass over
- * the rows with a small hash table per facet. */
+ * row each (the providers' facet by q_counts itself).  Grouping them in
+ * SQL cost a millisecond of planning at every search and 3-6 ms for a
+ * thousand rows; here it is a pass over the rows with a small hash
+ * table per facet. */
 #include <stdlib.h>
 #include <string.h>
 

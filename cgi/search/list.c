@@ -420,7 +420,8 @@ static const struct mkt_sql q_page_ids = { "catalog_page_ids", 3,
  * word's list for every service of the rarest; this one, written
  * first, ends the scan first).  q and lean: their parameters. */
 #define WALKED_OF(vector, q)	"ts_match_vq(s." vector ", " q "::tsquery)"
-#define READ_OF(vector, lean, q)						"s." vector " @@ " lean "::tsquery AND s." vector " @@ " q "::tsquery"
+#define READ_OF(vector, lean, q)					\
+	"s." vector " @@ " lean "::tsquery AND s." vector " @@ " q "::tsquery"
 /* A tier's best k from the top set (best, a statement of its k best
  * there), or, when the set held fewer than k, from the whole tier
  * (whole): a condition of the first part's rows alone, tested once
@@ -594,11 +595,13 @@ record_search(struct mkt_req *r, const char *q, int64_t results,
  * commonest, read first where a tier's index is read (q_tiers,
  * 0026_search_lean_words.sql); estimate: the matches a reader of the
  * clearance $2 may see, for words alone, as the planner would estimate
- * them (0028_search_estimate_words.sql), or NULL: ask the planner. */
+ * them (0028_search_estimate_words.sql), or NULL: ask the planner (or
+ * $2 NULL: no estimate wanted). */
 static const struct mkt_sql q_words = { "catalog_query_words", 2,
 	"SELECT CASE WHEN numnode(t) > 0 THEN t::text END AS query,"
 	" CASE WHEN numnode(t) > 0 THEN search_query_lean(t)::text END AS lean,"
-	" search_estimate(t, $2::int) AS estimate,"
+	" CASE WHEN $2::int IS NOT NULL THEN search_estimate(t, $2::int)"
+	"   END AS estimate,"
 	" (SELECT reltuples::bigint FROM pg_class"
 	"   WHERE oid = 'services'::regclass) AS catalog"
 	" FROM search_query($1) t" };
@@ -1199,10 +1202,16 @@ catalog_list(struct mkt_req *r)
 	mkt_search_weights(mkt_settings(r), weights);
 	params[16] = mkt_arena_printf(r->arena, "%.3f", weights[0]);
 	params[17] = tier_k;
-	params[18] = NULL;	/* set for q_capped */
-	params[19] = NULL;
+	params[18] = params[19] = NULL;	/* set for q_capped */
+	/* No filter at all, given or read from the words. */
+	unfiltered = category == NULL && provider == NULL;
+	for (k = 0; k < NFACETS; k++)
+		if (params[5 + k] != NULL)
+			unfiltered = false;
 	if (text != NULL) {
-		const char *words[2] = { text, level };
+		/* The estimate of q_words only serves a search by words
+		 * alone: without a clearance it is not made. */
+		const char *words[2] = { text, unfiltered ? level : NULL };
 
 		if ((res = mkt_db_exec_once(r, &q_words, words)) == NULL)
 			return mkt_fail_db(r);
@@ -1220,10 +1229,7 @@ catalog_list(struct mkt_req *r)
 	 * filter at all: estimated from the services table alone. */
 	by_words = params[4] != NULL && params[0] == NULL &&
 	    params[1] == NULL && params[7] == NULL && params[10] == NULL;
-	unfiltered = by_words;
-	for (k = 0; k < NFACETS; k++)
-		if (params[5 + k] != NULL)
-			unfiltered = false;
+	unfiltered = unfiltered && params[4] != NULL;
 	/* The planner's estimate first (about a millisecond; for words
 	 * alone, q_words's if it made one): a match set clearly too large
 	 * to count is sampled only for the facet counts, not to
