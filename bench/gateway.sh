@@ -6,7 +6,8 @@
 #   nginx     wrk → nginx (proxy_pass, upstream keep-alive) → mock: the
 #             near-limit baseline of a pure reverse proxy
 #   gateway   wrk → mkt-consume --http, the gateway's own HTTP port (API
-#             key, rate limit, budget reservation, durable usage record)
+#             key, rate limit, budget reservation, usage record durable in
+#             the journal before the answer)
 #             → mock
 #   gateway-fcgi  the same gateway through lighttpd and FastCGI
 #   portkey   wrk → Portkey AI gateway (npm, --headless) → mock: the

@@ -98,7 +98,8 @@ static const struct mkt_route routes[] = {
 static const struct mkt_program program = {
 	"admin",
 	"Serves sign-in, accounts and administration",
-	routes
+	routes,
+	NULL, NULL
 };
 
 int

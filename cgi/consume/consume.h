@@ -2,8 +2,10 @@
 #ifndef CONSUME_H
 #define CONSUME_H
 
+struct mkt_app;
 struct mkt_req;
 struct mkt_param;
+struct json_object;
 
 /* keys.c: API keys, in the portal and the JSON API */
 int	 keys_list(struct mkt_req *);
@@ -48,6 +50,10 @@ struct gw_target {
 	long		 max_latency_ms, max_output_tokens;
 	long long	 deprecated_at;	/* epoch seconds, 0: unknown */
 	bool		 deprecated;
+	/* the version's prices in millionths (of the currency per million
+	 * tokens, per request); priced false: unknown, too large */
+	long long	 price_in, price_out, price_call;
+	bool		 priced;
 };
 /* true and out filled (strings in the request's arena) when known. */
 bool	 accept_get(struct mkt_req *, const char *hash, const char *model,
@@ -81,6 +87,19 @@ bool	 lease_draw(struct lease_ask *, struct lease_return *);
 /* After the reservation lease_draw asked for: id NULL when refused. */
 void	 lease_granted(const struct lease_ask *, const char *id,
 	    const char *payer, long granted);
+
+/* journal.c: usage records made durable in a local file first, shipped
+ * to PostgreSQL a moment later (gateway_journal_dir; empty: off) */
+bool	 journal_start(const struct mkt_app *);
+void	 journal_stop(void);
+/* Whether records go to the journal now (on, and not broken). */
+bool	 journal_on(void);
+/* true once the record (a gateway_settle_batch call, JSON) is durable;
+ * false: it is not in the journal, settle it on the call. */
+bool	 journal_write(const char *subscription, const char *record);
+/* The journal's state and figures, for /health/consume; healthy false
+ * when it is broken, unusable or not shipping. */
+struct json_object *journal_figures(bool *healthy);
 
 /* limits.c: per-minute windows in memcached */
 struct gw_limits {

@@ -16,10 +16,11 @@
  *   5. the provider, through libcurl with the provider's credential,
  *      retried on connection errors and 502/503/504 while nothing has
  *      reached the client;
- *   6. settlement: the usage record and the real cost are committed
- *      (gateway_settle_batch, durably) BEFORE the client is told of
- *      success: the JSON answer, or for a stream the final
- *      "data: [DONE]".
+ *   6. settlement: the usage record and the real cost are made durable
+ *      BEFORE the client is told of success (the JSON answer, or for a
+ *      stream the final "data: [DONE]"): in the process's journal,
+ *      which ships it to PostgreSQL a moment later (journal.c), or
+ *      without one committed in PostgreSQL (gateway_settle_batch).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -208,6 +209,11 @@ authenticate_key(struct mkt_req *r, struct key *k)
 
 /* The service by slug, as the key's owner may use it; its versions that
  * can be called; the best live subscription (the person's own first). */
+/* A price in millionths, as a bigint: exact (prices have 6 decimals);
+ * NULL for one too large to count that way. */
+#define MILLIONTHS(col) "CASE WHEN coalesce(" col ", 0) < 1e12 THEN" \
+	" (coalesce(" col ", 0) * 1000000)::bigint END"
+
 /* One statement before the provider: the key (by hash) and, when the
  * key is good, the service it names with everything the call needs. */
 static const struct mkt_sql q_target = { "gw_target", 2,
@@ -229,6 +235,9 @@ static const struct mkt_sql q_target = { "gw_target", 2,
 	"  coalesce(pl.tokens_per_minute, 0) AS tpm,"
 	"  (SELECT json_agg(json_build_object('id', v.id, 'version', v.version,"
 	"     'status', v.status, 'max_output_tokens', v.max_output_tokens,"
+	"     'price_in', " MILLIONTHS("v.input_price_per_mtok") ","
+	"     'price_out', " MILLIONTHS("v.output_price_per_mtok") ","
+	"     'price_call', " MILLIONTHS("v.price_per_request") ","
 	"     'deprecated_at', extract(epoch FROM v.deprecated_at)::bigint,"
 	"     'sunset_at', to_char(v.sunset_at AT TIME ZONE 'UTC',"
 	"       'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"')))"
@@ -416,6 +425,11 @@ target_from_row(struct call *c, PGresult *res, const char *hash,
 	t->max_output_tokens = jlong(v, "max_output_tokens");
 	t->deprecated = strcmp(jstr(v, "status"), "deprecated") == 0;
 	t->deprecated_at = jlong(v, "deprecated_at");
+	t->priced = jstr(v, "price_in") != NULL &&
+	    jstr(v, "price_out") != NULL && jstr(v, "price_call") != NULL;
+	t->price_in = jlong(v, "price_in");
+	t->price_out = jlong(v, "price_out");
+	t->price_call = jlong(v, "price_call");
 	if (jstr(v, "sunset_at") != NULL)
 		t->sunset = mkt_arena_strdup(r->arena, jstr(v, "sunset_at"));
 	if (t->url == NULL || (strncmp(t->url, "https://", 8) != 0 &&
@@ -846,6 +860,7 @@ gw_health(struct mkt_req *r)
 	struct json_object	*v, *g, *a;
 	unsigned long		 hits, misses;
 	long			 threads, connections;
+	bool			 healthy;
 	int			 status = mkt_health(r);
 
 	pthread_once(&batches_once, batches_init);
@@ -867,6 +882,11 @@ gw_health(struct mkt_req *r)
 	json_object_object_add(g, "reservations",
 	    batch_figures(&reserve_batch));
 	json_object_object_add(g, "settlements", batch_figures(&settle_batch));
+	json_object_object_add(g, "journal", journal_figures(&healthy));
+	/* Calls still succeed, settled on the call, or shipped late. */
+	if (!healthy && status == 200)
+		json_object_object_add(v, "status",
+		    json_object_new_string("degraded"));
 	if (mkt_http_figures(&threads, &connections)) {
 		a = json_object_new_object();
 		json_object_object_add(a, "threads",
@@ -986,6 +1006,37 @@ release(struct call *c)
 	c->reservation[0] = '\0';
 }
 
+/*
+ * What a call is charged, as gateway_settle_batch charges it: its tokens
+ * at the version's prices, rounded half up to 8 decimals; nothing for a
+ * call that failed.  In the arena; NULL when the prices are not known.
+ * Counted in 10^-12 of the currency (millionths of a price per million
+ * tokens), exact in 128 bits.
+ */
+static const char *
+call_cost(struct mkt_req *r, const struct gw_target *t, const char *status,
+    long tin, long tout)
+{
+	unsigned __int128	 pico;
+	unsigned long long	 e8;
+
+	if (strcmp(status, "success") != 0 && strcmp(status, "partial") != 0 &&
+	    strcmp(status, "client_closed") != 0)
+		return "0";
+	if (!t->priced || t->price_in < 0 || t->price_out < 0 ||
+	    t->price_call < 0 || tin < 0 || tout < 0)
+		return NULL;
+	pico = (unsigned __int128)t->price_in * (unsigned long)tin +
+	    (unsigned __int128)t->price_out * (unsigned long)tout +
+	    (unsigned __int128)t->price_call * 1000000u;
+	pico = (pico + 5000) / 10000;		/* to 10^-8 */
+	if (pico > (unsigned __int128)UINT64_MAX)
+		return NULL;
+	e8 = (unsigned long long)pico;
+	return mkt_arena_printf(r->arena, "%llu.%08llu", e8 / 100000000ULL,
+	    e8 % 100000000ULL);
+}
+
 /* Writes the usage record and counts the call; false when that could
  * not be committed, and then success must not be reported. */
 static bool
@@ -995,6 +1046,7 @@ settle(struct call *c, const char *status, double ms)
 	struct gw_item	 it;
 	bool		 estimated = !c->have_usage;
 	long		 tin = c->tokens_in, tout = c->tokens_out;
+	const char	*cost;
 
 	if (estimated) {
 		tin = c->tokens_in_est;
@@ -1026,6 +1078,18 @@ settle(struct call *c, const char *status, double ms)
 		jaddn(it.ask, "max_latency_ms", c->t.max_latency_ms);
 	json_object_object_add(it.ask, "touch",
 	    json_object_new_boolean(accept_touch_key(c->t.key_id)));
+	/* Durable in the journal, the record reaches PostgreSQL a moment
+	 * later; the cost is the one it will be charged. */
+	if (journal_on() && journal_write(c->t.sub_id,
+	    json_object_to_json_string_ext(it.ask, JSON_C_TO_STRING_PLAIN))) {
+		json_object_put(it.ask);
+		c->reservation[0] = '\0';
+		if ((cost = call_cost(r, &c->t, status, tin, tout)) != NULL)
+			mkt_header(r, "X-Usage-Cost", "%s", cost);
+		if (c->t.tpm > 0)
+			limits_count_tokens(r, c->t.sub_id, tin + tout);
+		return true;
+	}
 	if (!submit(r, &settle_batch, &it)) {
 		mkt_log_error(r, "usage of call to %s not recorded",
 		    c->t.slug);

@@ -59,7 +59,9 @@ static const struct mkt_program program = {
 	"consume",
 	"Serves consumers: subscriptions, API keys, usage and the metering "
 	"gateway (OpenAI-compatible)",
-	routes
+	routes,
+	journal_start,
+	journal_stop
 };
 
 int

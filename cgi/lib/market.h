@@ -240,10 +240,17 @@ struct mkt_route {
 #define MKT_MAX_ROUTE_ARGS	4
 #define MKT_MAX_PARAMS		16
 
+struct mkt_app;
+
 struct mkt_program {
 	const char		*name;		/* "search" */
 	const char		*summary;	/* one line for --help */
 	const struct mkt_route	*routes;	/* terminated by pattern NULL */
+	/* Optional, in each process that serves requests (not in plain
+	 * CGI): start before its first request (false: it stops), stop
+	 * after its last. */
+	bool			(*start)(const struct mkt_app *);
+	void			(*stop)(void);
 };
 
 struct mkt_app;
@@ -301,6 +308,14 @@ struct mkt_req {
 	size_t			 bytes_out;
 	bool			 streamed;	/* mkt_stream_begin() sent it */
 };
+
+/* A context for a program's own thread (no HTTP request), where the
+ * request functions (settings, database, logs) work: its own database
+ * connection or the pool's, its own arena.  mkt_task_done ends a round
+ * of work (the connection back, the arena emptied). */
+struct mkt_req *mkt_task_new(const struct mkt_app *, const char *name);
+void	 mkt_task_done(struct mkt_req *);
+void	 mkt_task_free(struct mkt_req *);
 
 const char *mkt_req_id(const struct mkt_req *);
 const char *mkt_req_header(const struct mkt_req *, const char *env_name);

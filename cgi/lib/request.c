@@ -1,4 +1,5 @@
 /* request.c: one request from parameters to response, and its parsing */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -636,6 +637,58 @@ mkt_handle(struct mkt_worker *w, const struct mkt_io *io, void *ioctx,
 	mkt_buf_free(&r.headers);
 	mkt_arena_reset(w->arena);
 	w->served++;
+}
+
+/* A program's own thread: a worker and a request that is no request. */
+struct mkt_task {
+	struct mkt_worker	 w;
+	struct mkt_req		 r;
+};
+
+static char *const no_env[] = { NULL };
+
+struct mkt_req *
+mkt_task_new(const struct mkt_app *app, const char *name)
+{
+	struct mkt_task	*t = mkt_xcalloc(1, sizeof(*t));
+
+	mkt_worker_init(&t->w, app);
+	t->r.arena = t->w.arena;
+	t->r.app = app;
+	t->r.worker = &t->w;
+	t->r.envp = no_env;
+	t->r.fmt = MKT_FMT_JSON;
+	t->r.lang = app->nlangs ? app->langs[0] : "en";
+	t->r.catalog = app->nlangs ? app->catalogs[0] : NULL;
+	t->r.path = t->r.full_path = "/";
+	t->r.query = "";
+	t->r.method_name = "-";
+	clock_gettime(CLOCK_MONOTONIC, &t->r.t0);
+	mkt_buf_init(&t->r.headers);
+	snprintf(t->r.id, sizeof(t->r.id), "%s", name);
+	return &t->r;
+}
+
+void
+mkt_task_done(struct mkt_req *r)
+{
+	mkt_db_request_end(r->worker);
+	mkt_buf_reset(&r->headers);
+	mkt_arena_reset(r->arena);
+}
+
+void
+mkt_task_free(struct mkt_req *r)
+{
+	struct mkt_task	*t;
+
+	if (r == NULL)
+		return;
+	t = (struct mkt_task *)((char *)r - offsetof(struct mkt_task, r));
+	mkt_db_request_end(&t->w);
+	mkt_buf_free(&t->r.headers);
+	mkt_worker_free(&t->w);
+	free(t);
 }
 
 long long

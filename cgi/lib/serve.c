@@ -130,6 +130,24 @@ serve_thread(void *arg)
 	return NULL;
 }
 
+/* The program's own start and stop, around a serving process's life. */
+static bool
+program_start(const struct mkt_app *app)
+{
+	if (app->prog->start == NULL || app->prog->start(app))
+		return true;
+	mkt_log_error(NULL, "mkt-%s could not start; see the messages "
+	    "before this one", app->prog->name);
+	return false;
+}
+
+static void
+program_stop(const struct mkt_app *app)
+{
+	if (app->prog->stop != NULL)
+		app->prog->stop();
+}
+
 static int
 serve_fcgi(const struct mkt_app *app, int fd)
 {
@@ -143,6 +161,8 @@ serve_fcgi(const struct mkt_app *app, int fd)
 	l.fd = fd;
 	listen_fd = fd;
 	pthread_mutex_init(&l.accept_lock, NULL);
+	if (!program_start(app))
+		return 1;
 	if (app->threads <= 1) {
 		serve_thread(&l);
 	} else {
@@ -164,6 +184,7 @@ serve_fcgi(const struct mkt_app *app, int fd)
 		free(threads);
 		pthread_attr_destroy(&attr);
 	}
+	program_stop(app);
 	pthread_mutex_destroy(&l.accept_lock);
 	return 0;
 }
@@ -222,7 +243,11 @@ serve_http_supervised(const struct mkt_app *app, int fd)
 			sigaction(SIGUSR1, &sa, NULL);
 			/* Returns through mkt_main's clean-up, as any
 			 * server does (LeakSanitizer looks at exit). */
-			return mkt_http_serve(app, fd, &stopping);
+			if (!program_start(app))
+				return 1;
+			status = mkt_http_serve(app, fd, &stopping);
+			program_stop(app);
+			return status;
 		}
 		child_pid = pid;
 		if (stopping)		/* a signal came before child_pid was set */

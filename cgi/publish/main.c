@@ -88,7 +88,8 @@ static const struct mkt_route routes[] = {
 static const struct mkt_program program = {
 	"publish",
 	"Serves the provider side: providers, service registration, versions, the publishing pipeline and the registry webhook",
-	routes
+	routes,
+	NULL, NULL
 };
 
 int

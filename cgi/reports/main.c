@@ -83,7 +83,8 @@ static const struct mkt_route routes[] = {
 static const struct mkt_program program = {
 	"reports",
 	"Serves reports on the catalog and its use, on demand",
-	routes
+	routes,
+	NULL, NULL
 };
 
 int

@@ -31,7 +31,8 @@ static const struct mkt_route routes[] = {
 static const struct mkt_program program = {
 	"search",
 	"Serves the service catalog: list and service pages and their JSON API",
-	routes
+	routes,
+	NULL, NULL
 };
 
 int

@@ -7,8 +7,10 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync, statSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import net from 'node:net';
 import OpenAI from 'openai';
 import { BASE_URL, get, assertProblem, sql, HAS_PSQL } from './helpers.mjs';
 import { signIn, PASSWORD } from './session.mjs';
@@ -41,7 +43,7 @@ const pastAcceptBound = () => new Promise((r) => setTimeout(r, 1100));
 
 /** A service calling the mock (or url), with its provider credential
  *  taken from a demo service, and the given versions. */
-function makeService(slug, { url = `${MOCK}/v1`, sla = 30000, versions, plans = [] }) {
+function makeService(slug, { url = `${MOCK}/v1`, sla = 30000, versions, plans = [], prices = ['1.000000', '2.000000'] }) {
   sql(`INSERT INTO services (provider_id, slug, name, description, category, mode, status, endpoint, endpoint_secret, sla, compliance_level)
        SELECT p.id, '${slug}', 'Gateway test ${slug}', 'A test service of the gateway tests', 'text-generation', 'chat', 'active',
               jsonb_build_object('url', '${q(url)}', 'model', 'mock-chat'),
@@ -51,7 +53,7 @@ function makeService(slug, { url = `${MOCK}/v1`, sla = 30000, versions, plans = 
   for (const [v, status] of versions) {
     sql(`INSERT INTO service_versions (service_id, version, status, input_price_per_mtok, output_price_per_mtok,
                                        max_output_tokens, published_at, deprecated_at, sunset_at)
-         SELECT id, '${v}', '${status}', 1.000000, 2.000000, 1000, now(),
+         SELECT id, '${v}', '${status}', ${prices[0]}, ${prices[1]}, 1000, now(),
                 ${status === 'deprecated' ? "now() - interval '1 day', now() + interval '90 days'" : 'NULL, NULL'}
            FROM services WHERE slug = '${slug}'`);
   }
@@ -90,7 +92,25 @@ function call(path, body, secret = key, extra = {}) {
 const chat = (model, content = 'Hello', more = {}) =>
   ({ model, messages: [{ role: 'user', content }], ...more });
 
-function usageOf(requestId) {
+/** Waits until both gateways (lighttpd's FastCGI process and the HTTP
+ *  one) have shipped their journals' usage records to PostgreSQL: a
+ *  success is durable in the journal when its client hears of it, and in
+ *  PostgreSQL a moment later. */
+async function shipped() {
+  for (const base of [BASE_URL, GATEWAY_URL]) {
+    let journal;
+    for (let i = 0; i < 100; i++) {
+      // A process just killed is being replaced: asked again.
+      journal = await fetch(`${base}/health/consume`).then((r) => r.json()).then((j) => j.gateway.journal).catch(() => null);
+      if (journal?.waiting === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(journal?.waiting, 0, `${base}: usage records still waiting in the journal after 5 s`);
+  }
+}
+
+async function usageOf(requestId) {
+  await shipped();
   const out = sql(`SELECT status || '|' || tokens_in || '|' || tokens_out || '|' || cost || '|' || estimated
                      FROM usage_records WHERE request_id = '${q(requestId)}'`);
   return out === '' ? [] : out.split('\n').map((l) => {
@@ -220,7 +240,7 @@ describe('the gateway', { skip }, () => {
       assert.equal(data.usage.completion_tokens, 8);
       const rid = response.headers.get('x-request-id');
       assert.equal(response.headers.get('x-marketplace-version'), '1.4.0', 'the highest active version');
-      const recs = usageOf(rid);
+      const recs = await usageOf(rid);
       assert.equal(recs.length, 1, 'one usage record');
       assert.equal(recs[0].status, 'success');
       assert.equal(recs[0].tin, data.usage.prompt_tokens);
@@ -248,7 +268,7 @@ describe('the gateway', { skip }, () => {
       assert.ok(chunks >= 6, `${chunks} chunks`);
       assert.equal(text.trim().split(/\s+/).length, 5);
       assert.equal(usage?.completion_tokens, 5);
-      const recs = usageOf(response.headers.get('x-request-id'));
+      const recs = await usageOf(response.headers.get('x-request-id'));
       assert.equal(recs.length, 1);
       assert.equal(recs[0].status, 'success');
       assert.equal(recs[0].tout, 5);
@@ -274,7 +294,7 @@ describe('the gateway', { skip }, () => {
         model: SVC, messages: [{ role: 'user', content: 'Stream please' }], max_tokens: 3, stream: true,
       }).withResponse();
       for await (const chunk of stream) assert.equal(chunk.usage ?? null, null);
-      const recs = usageOf(response.headers.get('x-request-id'));
+      const recs = await usageOf(response.headers.get('x-request-id'));
       assert.equal(recs.length, 1);
       assert.equal(recs[0].tout, 3);
       assert.equal(recs[0].estimated, false, 'the gateway asked the provider for usage itself');
@@ -334,7 +354,7 @@ describe('the gateway', { skip }, () => {
       assert.equal(r.status, 200, r.text);
       assert.equal(r.headers.get('x-marketplace-version'), '1.4.0');
       assert.equal(r.json().usage.completion_tokens, 3);
-      const recs = usageOf(r.headers.get('x-request-id'));
+      const recs = await usageOf(r.headers.get('x-request-id'));
       assert.equal(recs.length, 1);
       assert.equal(recs[0].status, 'success');
       assert.equal(recs[0].tout, 3);
@@ -419,6 +439,7 @@ describe('the gateway', { skip }, () => {
       assert.equal(ok.length + refused.length, 32, rs.map((r) => r.status).join(','));
       assert.ok(ok.length >= 4, `${ok.length} calls got through`);
       assertProblem(refused[0], 402, 'budget-exhausted');
+      await shipped();
       const [spent, reserved] = sql(`SELECT spent || '|' || reserved FROM subscriptions WHERE id = '${sub.id}'`).split('|').map(Number);
       assert.ok(spent <= 0.01, `spent ${spent}`);
       assert.equal(reserved, 0, 'every reservation settled');
@@ -464,8 +485,10 @@ describe('the gateway', { skip }, () => {
       }
       const after = await gateway();
       const reserved = after.reservations.calls - before.reservations.calls;
-      const settled = after.settlements.calls - before.settlements.calls;
+      // Settled through the journal, or on the call without one.
+      const settled = after.journal.records - before.journal.records + after.settlements.calls - before.settlements.calls;
       assert.ok(settled >= N, `${settled} settlements for ${N} calls`);
+      await shipped();
       assert.ok(reserved <= N / 2, `${reserved} reservations for ${N} calls: leases should have served most`);
       assert.ok(after.accepted_again.hits > before.accepted_again.hits, 'the key and model were accepted again from memory');
       assert.equal(Number(sql(`SELECT count(*) FROM usage_records WHERE subscription_id = '${sub.id}' AND status = 'success'`)), N);
@@ -528,6 +551,7 @@ describe('the gateway', { skip }, () => {
         call('/v1/chat/completions', chat(i % 2 ? svc : SVC, 'Hi', { max_tokens: 20 }))));
       assert.deepEqual([...new Set(rs.map((r) => r.status))], [200]);
       const ids = rs.map((r) => `'${q(r.headers.get('x-request-id'))}'`).join(',');
+      await shipped();
       const [spent, cost, reserved, held] = sql(`SELECT o.budget_spent - ${spentBefore} || '|' ||
           (SELECT sum(cost) FROM usage_records WHERE request_id IN (${ids})) || '|' || o.budget_reserved || '|' ||
           (SELECT coalesce(sum(amount), 0) FROM gateway_reservations WHERE organization_id = o.id)
@@ -547,7 +571,7 @@ describe('the gateway', { skip }, () => {
       const p = assertProblem(r, 502, 'provider-error');
       assert.equal(p.error.type, 'provider-error', 'an OpenAI-style error member too');
       assert.ok(!r.text.includes('mock failure'), 'provider internals are not passed on');
-      const recs = usageOf(r.headers.get('x-request-id'));
+      const recs = await usageOf(r.headers.get('x-request-id'));
       assert.equal(recs.length, 1);
       assert.equal(recs[0].status, 'provider_error');
       assert.equal(recs[0].cost, 0);
@@ -566,13 +590,14 @@ describe('the gateway', { skip }, () => {
       const r = await call('/v1/chat/completions', chat(SLOW, 'wait [mock:hang]'));
       assertProblem(r, 504, 'provider-timeout');
       assert.ok(Date.now() - t0 < 5000);
-      assert.equal(usageOf(r.headers.get('x-request-id'))[0].status, 'timeout');
+      assert.equal((await usageOf(r.headers.get('x-request-id')))[0].status, 'timeout');
     });
 
     it('a slow answer within the timeout is served and writes an SLA breach', async () => {
       const r = await call('/v1/chat/completions', chat(SLOW, 'slow [mock:latency=500]'));
       assert.equal(r.status, 200, r.text);
       const rid = r.headers.get('x-request-id');
+      await shipped();
       assert.equal(sql(`SELECT count(*) FROM sla_breaches WHERE request_id = '${rid}' AND kind = 'latency'`), '1');
       assert.equal(sql(`SELECT count(*) FROM outbox WHERE event_type = 'sla_breached' AND payload->>'request_id' = '${rid}'`), '1');
     });
@@ -580,7 +605,7 @@ describe('the gateway', { skip }, () => {
     it('connection refused: 502 after retries', async () => {
       const r = await call('/v1/chat/completions', chat(DEAD));
       assertProblem(r, 502, 'provider-error');
-      assert.equal(usageOf(r.headers.get('x-request-id'))[0].status, 'unreachable');
+      assert.equal((await usageOf(r.headers.get('x-request-id')))[0].status, 'unreachable');
     });
 
     it('a stream cut mid-way: the client gets an error, the usage is partial, never success', async () => {
@@ -592,7 +617,7 @@ describe('the gateway', { skip }, () => {
         for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
       })());
       assert.ok(text.length > 0, 'the first pieces arrived');
-      const recs = usageOf(response.headers.get('x-request-id'));
+      const recs = await usageOf(response.headers.get('x-request-id'));
       assert.equal(recs.length, 1);
       assert.equal(recs[0].status, 'partial');
       assert.equal(recs[0].estimated, true);
@@ -609,7 +634,7 @@ describe('the gateway', { skip }, () => {
       execFileSync('kill', ['-9', ...pids]);
       const r = await pending.catch((e) => ({ status: 0, error: e }));
       assert.notEqual(r.status, 200, 'no success was reported');
-      assert.ok(!usageOf(rid).some((u) => u.status === 'success'), 'and none is recorded');
+      assert.ok(!(await usageOf(rid)).some((u) => u.status === 'success'), 'and none is recorded');
       // lighttpd starts the program again.
       let back = 0;
       for (let i = 0; i < 50 && back !== 200; i++) {
@@ -655,7 +680,7 @@ describe('the gateway', { skip }, () => {
     it('its serving process killed mid-call: no success without a usage record, and its supervisor starts another', async () => {
       const { rid, status } = await signalMidCall('KILL', 1500);
       assert.notEqual(status, 200, 'no success was reported');
-      assert.ok(!usageOf(rid).some((u) => u.status === 'success'), 'and none is recorded');
+      assert.ok(!(await usageOf(rid)).some((u) => u.status === 'success'), 'and none is recorded');
     });
 
     it('its serving process stopped (SIGTERM) finishes the call in flight, and the next one it starts answers', async () => {
@@ -663,9 +688,141 @@ describe('the gateway', { skip }, () => {
       // is its supervisor's too, and the next process serves from it.
       const { rid, status, next } = await signalMidCall('TERM', 1000);
       assert.equal(status, 200, 'the call in flight is answered');
-      assert.equal(usageOf(rid).filter((u) => u.status === 'success').length, 1, 'and recorded');
+      assert.equal((await usageOf(rid)).filter((u) => u.status === 'success').length, 1, 'and recorded');
       await new Promise((res) => setTimeout(res, 1500));
       assert.equal(servingProcess(), next, 'which stays up');
+    });
+  });
+
+  describe('the usage journal', () => {
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    const journalDir = () => readFileSync(`${process.env.MKT_PREFIX}/etc/llm-marketplace/marketplace.conf`, 'utf8')
+      .match(/^gateway_journal_dir\s*=\s*(.*)$/m)?.[1].trim();
+    const journalOf = async (base) => (await (await fetch(`${base}/health/consume`)).json()).gateway.journal;
+    const count = (rid) => sql(`SELECT count(*) FROM usage_records WHERE request_id = '${q(rid)}'`);
+
+    it('a success is in the journal, synced, when its client hears of it, and in PostgreSQL exactly once a moment later', { skip: !process.env.MKT_PREFIX && 'MKT_PREFIX is not set' }, async () => {
+      const before = await journalOf(GATEWAY_URL);
+      assert.equal(before.state, 'on', `the journal: ${JSON.stringify(before)}`);
+      const rid = crypto.randomBytes(16).toString('hex');
+      const r = await fetch(`${GATEWAY_URL}/v1/chat/completions`, {
+        method: 'POST', body: JSON.stringify(chat(SVC)),
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'X-Request-ID': rid },
+      });
+      assert.equal(r.status, 200);
+      const after = await journalOf(GATEWAY_URL);
+      assert.equal(after.records - before.records, 1, 'one record written');
+      assert.ok(after.syncs > before.syncs, 'and synced');
+      assert.ok(readFileSync(`${journalDir()}/${after.file}.journal`, 'utf8').includes(`"request":"${rid}"`), 'the line is in the file');
+      assert.equal((await usageOf(rid)).length, 1, 'and in PostgreSQL once');
+    });
+
+    it('the journal a dead process left is shipped by the next process to look, from where PostgreSQL has it, without the line its crash cut', { skip: !process.env.MKT_PREFIX && 'MKT_PREFIX is not set' }, async () => {
+      const dir = journalDir();
+      const r = await call('/v1/chat/completions', chat(SVC));
+      assert.equal(r.status, 200);
+      await shipped();
+      const [service, version, consumer, apiKey, subscription] = sql(`SELECT service_id || '|' || version_id || '|' || consumer_id || '|' || api_key_id || '|' || subscription_id
+        FROM usage_records WHERE request_id = '${q(r.headers.get('x-request-id'))}'`).split('|');
+      const record = (request) => JSON.stringify({
+        reservation: `orphan-${request}`, request, service, version, consumer, key: apiKey, org: null, subscription,
+        tokens_in: 3, tokens_out: 4, estimated: false, latency_ms: 5, ttfb_ms: 2, status: 'success', touch: false,
+      });
+      const ids = [1, 2, 3, 4, 5].map((i) => `journal-${tag}-${i}-${crypto.randomBytes(4).toString('hex')}`);
+      // Whole lines, one PostgreSQL will never take (its tokens are no
+      // number), and a last one cut by the crash before its sync.
+      const poison = record(ids[2]).replace('"tokens_in":3', '"tokens_in":"many"');
+      const lines = [`${record(ids[0])}\n`, `${record(ids[1])}\n`, `${poison}\n`, `${record(ids[3])}\n`, record(ids[4]).slice(0, 60)];
+      const name = `gateway-${crypto.randomBytes(8).toString('hex')}`;
+      // PostgreSQL has the first line already (its batch committed, the
+      // answer lost with the process).
+      sql(`INSERT INTO gateway_journals (name, shipped) VALUES ('${name}', ${Buffer.byteLength(lines[0])})`);
+      const file = `${dir}/${name}.journal`;
+      const data = Buffer.alloc(8192);	// preallocated: the data ends at the first zero byte
+      Buffer.from(lines.join('')).copy(data);
+      writeFileSync(file, data, { mode: 0o600 });
+      if (process.getuid?.() === 0) chownSync(file, statSync(dir).uid, statSync(dir).gid);
+      // Each gateway process looks for journals nobody holds every 10 s.
+      let left = true;
+      for (let i = 0; i < 200 && left; i++) {
+        await sleep(100);
+        left = existsSync(file) || sql(`SELECT count(*) FROM gateway_journals WHERE name = '${name}'`) !== '0';
+      }
+      assert.equal(left, false, 'shipped, then the file and its position deleted, within 20 s');
+      assert.equal(count(ids[0]), '0', 'the line PostgreSQL had is not shipped again');
+      assert.equal(count(ids[1]), '1', 'the lines it lacked are');
+      assert.equal(count(ids[3]), '1', 'the lines it lacked are, after the one it refuses');
+      assert.equal(count(ids[2]), '0', 'the line it refuses is not');
+      assert.ok(readFileSync(`${dir}/rejected.jsonl`, 'utf8').includes(poison), 'but set aside for an operator');
+      assert.equal(count(ids[4]), '0', 'the cut line is no record');
+    });
+
+    it('charges what the header says, to the last decimal, at prices of six decimals', async () => {
+      const svc = `gw-odd-${tag}`;
+      makeService(svc, { versions: [['1.0.0', 'active']], prices: ['0.123457', '3.333333'], plans: [{ slug: 'odd' }] });
+      await subscribe(svc, 'odd');
+      for (const [content, max] of [['a', 1], ['a somewhat longer question, with more words in it', 7], ['b', 3]]) {
+        const r = await call('/v1/chat/completions', chat(svc, content, { max_tokens: max }));
+        assert.equal(r.status, 200, r.text);
+        const [rec] = await usageOf(r.headers.get('x-request-id'));
+        assert.equal(r.headers.get('x-usage-cost'), sql(`SELECT cost FROM usage_records WHERE request_id = '${q(r.headers.get('x-request-id'))}'`));
+        assert.equal(Number(r.headers.get('x-usage-cost')), Math.round((rec.tin * 0.123457 + rec.tout * 3.333333) * 100) / 1e8);
+      }
+    });
+
+    for (const [why, setting, status] of [['gateway_journal_dir empty', '', 'ok'], ['its folder unusable: health says so', '/nonexistent/mkt-journal', 'degraded']]) it(`without one (${why}), each usage record is committed in PostgreSQL before its answer`, { skip: !process.env.MKT_PREFIX && 'MKT_PREFIX is not set' }, async () => {
+      // A gateway of its own on a free port, with the stack's settings
+      // but no journal.
+      const port = await new Promise((resolve) => {
+        const srv = net.createServer().listen(0, '127.0.0.1', () => { const p = srv.address().port; srv.close(() => resolve(p)); });
+      });
+      const dir = mkdtempSync(`${tmpdir()}/mkt-nojournal-`);
+      const conf = `${dir}/marketplace.conf`;
+      writeFileSync(conf, readFileSync(`${process.env.MKT_PREFIX}/etc/llm-marketplace/marketplace.conf`, 'utf8')
+        .replace(/^gateway_journal_dir\s*=.*$/m, '') + `\ngateway_journal_dir = ${setting}\n`);
+      const gw = spawn(`${process.env.MKT_PREFIX}/libexec/llm-marketplace/mkt-consume`, ['--http', `127.0.0.1:${port}`, '--threads', '8'],
+        { env: { ...process.env, MKT_CONFIG: conf }, stdio: 'ignore' });
+      const url = `http://127.0.0.1:${port}`;
+      try {
+        let health = null;
+        for (let i = 0; i < 100 && !health; i++) {
+          await sleep(100);
+          health = await fetch(`${url}/health/consume`).then((r) => r.json()).catch(() => null);
+        }
+        assert.ok(health, 'the second gateway answers');
+        assert.equal(health.gateway.journal.state, 'off');
+        assert.equal(health.status, status);
+        if (setting) assert.match(health.gateway.journal.problem, /nonexistent/);
+        for (let i = 0; i < 3; i++) {
+          const rid = crypto.randomBytes(16).toString('hex');
+          const r = await fetch(`${url}/v1/chat/completions`, {
+            method: 'POST', body: JSON.stringify(chat(SVC, 'Hi', { max_tokens: 5 })),
+            headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'X-Request-ID': rid },
+          });
+          assert.equal(r.status, 200);
+          // No waiting: it is in before the answer.
+          assert.equal(count(rid), '1');
+          assert.equal(Number(r.headers.get('x-usage-cost')), Number(sql(`SELECT cost FROM usage_records WHERE request_id = '${rid}'`)));
+        }
+        const after = await (await fetch(`${url}/health/consume`)).json();
+        assert.ok(after.gateway.settlements.calls >= 3, 'settled on the call');
+        assert.equal(after.gateway.journal.records, 0);
+      } finally {
+        gw.kill('SIGTERM');
+        await new Promise((r) => { if (gw.exitCode !== null) r(); else gw.on('exit', r); });
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('PostgreSQL refuses a batch it has: a batch sent again after a lost answer adds nothing', () => {
+      const name = `gateway-${crypto.randomBytes(8).toString('hex')}`;
+      try {
+        assert.equal(sql(`SELECT count(*) FROM gateway_ship('${name}', 0, 100, '[]', false)`), '0');
+        assert.throws(() => sql(`SELECT count(*) FROM gateway_ship('${name}', 0, 100, '[]', false)`), /is at byte 100, not 0/);
+        assert.equal(sql(`SELECT shipped FROM gateway_journals WHERE name = '${name}'`), '100');
+      } finally {
+        sql(`DELETE FROM gateway_journals WHERE name = '${name}'`);
+      }
     });
   });
 
@@ -688,7 +845,8 @@ describe('the gateway', { skip }, () => {
       assert.match(p.detail, /subscribe/);
     });
 
-    it('every 2xx of this file has exactly one usage record', () => {
+    it('every 2xx of this file has exactly one usage record', async () => {
+      await shipped();
       const dup = sql(`SELECT count(*) FROM (SELECT request_id FROM usage_records u JOIN services s ON s.id = u.service_id
                         WHERE s.slug LIKE 'gw-%-${tag}' GROUP BY request_id, occurred_at HAVING count(*) > 1) d`);
       assert.equal(dup, '0');
