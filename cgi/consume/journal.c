@@ -17,15 +17,16 @@
  * line cut by a crash never had its fdatasync, so no client heard of its
  * call's success: it is ignored.
  *
- * A process that dies leaves its file, and the file's lock (flock) dies
- * with it: the next gateway process to look (at its start, then every
- * ORPHAN_CHECK_MS) ships what PostgreSQL lacks and deletes the file.  A
- * process that stops ships everything first.
+ * A file past gateway_journal_file_kb gives way to a new one, and is deleted once
+ * shipped whole.  A process that dies leaves its files, and their locks
+ * (flock) die with it: the next gateway process to look (at its start,
+ * then every ORPHAN_CHECK_MS) ships what PostgreSQL lacks and deletes
+ * them.  A process that stops ships everything first.
  *
  * A write or a sync that fails breaks the journal: its calls then settle
  * in PostgreSQL on the call (gateway.c), the lines written and not
  * synced are skipped in the file's position (their calls were settled
- * that way), and a new file is tried once everything is shipped.
+ * that way), and a new file is tried every second.
  */
 #include <sys/types.h>
 #include <sys/file.h>
@@ -46,18 +47,29 @@
 #include "market.h"
 #include "consume.h"
 
-#define CHUNK		(1L << 20)	/* the file grows by this */
-#define ROTATE_AT	(16L << 20)	/* a new file once shipped past */
+#define CHUNK		(1L << 20)	/* a file grows by this */
 #define SHIP_MAX	256		/* lines in one batch */
 #define ORPHAN_CHECK_MS	10000
+#define RETRY_MS	1000		/* a new file, after one failed */
 #define STOP_TRY_MS	10000		/* shipping at stop, before giving up */
 #define STUCK_MS	60000		/* waiting longer: health says so */
 
+/* One file of the journal: the one written, or an earlier one still
+ * shipping.  durable: synced without error; synced: its lines up to it
+ * may be shipped (past durable only by a gap). */
+struct jfile {
+	struct jfile	*next;		/* the earlier files */
+	char		 name[32];	/* "gateway-" and 16 hex digits */
+	int		 fd;
+	off_t		 written, durable, synced, allocated, shipped;
+};
+
 /* A line written and not yet shipped.  len 0: a gap (lines given up on,
- * their calls settled on the call): the journal's position moves past
- * it and nothing is settled. */
+ * their calls settled on the call): its file's position moves past it
+ * and nothing is settled. */
 struct line {
 	struct line	*next;
+	struct jfile	*f;
 	off_t		 end;		/* the file's offset just past it */
 	long long	 at_ms;		/* when written (monotonic) */
 	char		 sub[40];	/* its subscription */
@@ -70,25 +82,28 @@ static struct {
 	pthread_cond_t	 synced_cv;	/* a sync ended */
 	pthread_cond_t	 work_cv;	/* the shipper: lines, or stop */
 	char		 dir[512];
-	char		 name[32];	/* "gateway-" and 16 hex digits */
-	int		 fd, dirfd;
-	/* durable: synced without error; synced: lines up to it may be
-	 * shipped (past durable only by a gap) */
-	off_t		 written, durable, synced, allocated, shipped;
+	int		 dirfd;
+	struct jfile	*cur;		/* written to; NULL: none */
+	struct jfile	*old;		/* earlier, not yet shipped whole */
+	/* bytes over every file: a writer waits for its own end */
+	unsigned long long written, durable;
 	bool		 on, syncing, broken, stopping;
+	bool		 idle;		/* the shipper waits for lines */
+	long long	 retry_at;	/* a new file, not before (monotonic) */
+	off_t		 file_bytes;	/* a new file past this */
 	struct line	*head, **tail;	/* written, not yet shipped */
 	unsigned long	 waiting;	/* lines in the list */
 	pthread_t	 thread;
 	struct mkt_req	*task;
 	/* figures, since the process started */
 	unsigned long	 lines, syncs, shipped_lines, batches, recovered;
-	unsigned long	 rejected;
+	unsigned long	 rejected, files;
 	char		 problem[1400];	/* why it is broken or off */
 } j = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.synced_cv = PTHREAD_COND_INITIALIZER,
 	.work_cv = PTHREAD_COND_INITIALIZER,
-	.fd = -1, .dirfd = -1,
+	.dirfd = -1,
 };
 
 static const struct mkt_sql q_ship = { "journal_ship", 5,
@@ -105,63 +120,78 @@ path_of(char *buf, size_t size, const char *name)
 	snprintf(buf, size, "%s/%s.journal", j.dir, name);
 }
 
-/* Under the lock: the journal is broken; why, in the log and health. */
+/* Under the lock: the lines of f written and not synced are given up
+ * (their calls settle on the call): f's position moves past them. */
 static void
-breaks(const char *what, int err)
+give_up(struct jfile *f)
 {
-	struct line	*gap;
+	struct line	*gap, **pp;
 
+	if (f->written <= f->durable)
+		return;
+	for (pp = &j.head; *pp != NULL && ((*pp)->f != f ||
+	    (*pp)->end <= f->durable); pp = &(*pp)->next)
+		;
+	while (*pp != NULL && (*pp)->f == f) {
+		struct line *l = *pp;
+
+		*pp = l->next;
+		free(l);
+		j.waiting--;
+	}
+	gap = mkt_xcalloc(1, sizeof(*gap));
+	gap->f = f;
+	gap->end = f->written;
+	gap->at_ms = mkt_monotonic_ms();
+	/* Lines after f's are the next file's: the gap goes before. */
+	gap->next = *pp;
+	*pp = gap;
+	if (gap->next == NULL)
+		j.tail = &gap->next;
+	j.waiting++;
+	f->synced = f->written;
+}
+
+/* Under the lock: the journal is broken at file f (the file written, or
+ * the one just left); why, in the log and health. */
+static void
+breaks(struct jfile *f, const char *what, int err)
+{
 	snprintf(j.problem, sizeof(j.problem), "%s: %s", what, strerror(err));
 	mkt_log_error(NULL, "usage journal %s: %s; calls settle in "
-	    "PostgreSQL on the call until a new journal is opened",
-	    j.name, j.problem);
+	    "PostgreSQL on the call until a new journal file is opened",
+	    f->name, j.problem);
 	j.broken = true;
-	/* Lines written and not synced: their calls will settle on the
-	 * call; the journal's position moves past them. */
-	if (j.written > j.durable) {
-		struct line **pp = &j.head;
-
-		while (*pp != NULL && (*pp)->end <= j.durable)
-			pp = &(*pp)->next;
-		while (*pp != NULL) {
-			struct line *l = *pp;
-
-			*pp = l->next;
-			free(l);
-			j.waiting--;
-		}
-		j.tail = pp;
-		gap = mkt_xcalloc(1, sizeof(*gap));
-		gap->end = j.written;
-		gap->at_ms = mkt_monotonic_ms();
-		*j.tail = gap;
-		j.tail = &gap->next;
-		j.waiting++;
-		j.synced = j.written;
-	}
+	j.retry_at = mkt_monotonic_ms() + RETRY_MS;
+	give_up(f);
+	if (j.cur != f)
+		give_up(j.cur);
 	pthread_cond_broadcast(&j.synced_cv);
 	pthread_cond_signal(&j.work_cv);
 }
 
 /* A new file of our own, locked, preallocated and known to its folder;
- * false with the reason in j.problem. */
-static bool
+ * NULL with the reason in j.problem. */
+static struct jfile *
 open_file(void)
 {
-	char	 hex[17], path[600], tmp[600];
-	int	 fd, rc;
+	struct jfile	*f;
+	char		 hex[17], path[600], tmp[600];
+	int		 fd, rc;
 
 	mkt_random_hex(hex, 8);
-	snprintf(j.name, sizeof(j.name), "gateway-%s", hex);
-	path_of(path, sizeof(path), j.name);
+	f = mkt_xcalloc(1, sizeof(*f));
+	snprintf(f->name, sizeof(f->name), "gateway-%s", hex);
+	path_of(path, sizeof(path), f->name);
 	/* Made under another name and renamed once locked: a process
 	 * looking for journals of dead processes never sees it unlocked. */
-	snprintf(tmp, sizeof(tmp), "%s/.%s.new", j.dir, j.name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.new", j.dir, f->name);
 	if ((fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) <
 	    0) {
 		snprintf(j.problem, sizeof(j.problem), "cannot create %s: %s",
 		    tmp, strerror(errno));
-		return false;
+		free(f);
+		return NULL;
 	}
 	rc = flock(fd, LOCK_EX | LOCK_NB) != 0 ? errno :
 	    posix_fallocate(fd, 0, CHUNK);
@@ -173,19 +203,39 @@ open_file(void)
 		    path, strerror(rc));
 		close(fd);
 		unlink(tmp);
+		free(f);
+		return NULL;
+	}
+	f->fd = fd;
+	f->allocated = CHUNK;
+	j.files++;
+	return f;
+}
+
+/* Under the lock: a new file to write to; the last one ships its lines,
+ * then goes.  false: none now (j.problem says why; tried again later). */
+static bool
+rotate(void)
+{
+	struct jfile	*f;
+
+	if ((f = open_file()) == NULL) {
+		j.retry_at = mkt_monotonic_ms() + RETRY_MS;
 		return false;
 	}
-	j.fd = fd;
-	j.written = j.durable = j.synced = j.shipped = 0;
-	j.allocated = CHUNK;
-	j.broken = false;
-	j.problem[0] = '\0';
+	if (j.cur != NULL) {
+		j.cur->next = j.old;
+		j.old = j.cur;
+	}
+	j.cur = f;
+	if (!j.broken)
+		j.problem[0] = '\0';
 	return true;
 }
 
-/* Deletes a journal shipped whole: the file first, then its position
- * (a position without its file is harmless; a file without its position
- * would be shipped again). */
+/* Deletes a journal file shipped whole: the file first, then its
+ * position (a position without its file is harmless; a file without its
+ * position would be shipped again).  Closes fd. */
 static void
 delete_file(struct mkt_req *t, const char *name, int fd)
 {
@@ -223,8 +273,10 @@ journal_start(const struct mkt_app *app)
 		return true;
 	}
 	snprintf(j.dir, sizeof(j.dir), "%s", dir);
+	j.file_bytes = (off_t)mkt_setting_long(t, "gateway_journal_file_kb",
+	    16384, 64, 1048576) << 10;
 	if ((j.dirfd = open(j.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-	    !open_file()) {
+	    (j.cur = open_file()) == NULL) {
 		if (j.dirfd < 0)
 			snprintf(j.problem, sizeof(j.problem), "cannot open %s: "
 			    "%s", j.dir, strerror(errno));
@@ -238,8 +290,9 @@ journal_start(const struct mkt_app *app)
 	j.on = true;
 	if (pthread_create(&j.thread, NULL, ship_thread, t) != 0) {
 		mkt_log_error(NULL, "usage journal off: no thread to ship it");
-		delete_file(t, j.name, j.fd);
-		j.fd = -1;
+		delete_file(t, j.cur->name, j.cur->fd);
+		free(j.cur);
+		j.cur = NULL;
 		j.on = false;
 	}
 	return true;
@@ -256,37 +309,40 @@ journal_on(void)
 	return on;
 }
 
-/* Under the lock: room for len more bytes; false when the file cannot
- * grow. */
+/* Under the lock: room for len more bytes in the file written; false
+ * when it cannot grow. */
 static bool
 room(size_t len)
 {
-	off_t	 grow = CHUNK;
-	int	 rc;
+	struct jfile	*f = j.cur;
+	off_t		 grow = CHUNK;
+	int		 rc;
 
-	if (j.written + (off_t)len <= j.allocated)
+	if (f->written + (off_t)len <= f->allocated)
 		return true;
 	while (grow < (off_t)len)
 		grow += CHUNK;
-	if ((rc = posix_fallocate(j.fd, j.allocated, grow)) != 0) {
-		breaks("cannot grow the file", rc);
+	if ((rc = posix_fallocate(f->fd, f->allocated, grow)) != 0) {
+		breaks(f, "cannot grow the file", rc);
 		return false;
 	}
-	j.allocated += grow;
+	f->allocated += grow;
 	return true;
 }
 
 bool
 journal_write(const char *sub, const char *record)
 {
-	size_t		 len = strlen(record);
-	struct line	*l = mkt_xmalloc(sizeof(*l) + len + 1);
-	const char	*p;
-	off_t		 at, target;
-	ssize_t		 n;
-	size_t		 left;
-	bool		 ok;
-	int		 fd;
+	size_t			 len = strlen(record);
+	struct line		*l = mkt_xmalloc(sizeof(*l) + len + 1);
+	struct jfile		*f;
+	const char		*p;
+	unsigned long long	 target, all;
+	off_t			 at;
+	ssize_t			 n;
+	size_t			 left;
+	bool			 ok;
+	int			 err;
 
 	memcpy(l->text, record, len);
 	l->text[len] = '\n';
@@ -300,28 +356,32 @@ journal_write(const char *sub, const char *record)
 		free(l);
 		return false;
 	}
-	for (p = l->text, left = l->len, at = j.written; left > 0;
+	f = j.cur;
+	for (p = l->text, left = l->len, at = f->written; left > 0;
 	    p += n, left -= (size_t)n, at += n)
-		if ((n = pwrite(j.fd, p, left, at)) <= 0) {
+		if ((n = pwrite(f->fd, p, left, at)) <= 0) {
 			if (n < 0 && errno == EINTR) {
 				n = 0;
 				continue;
 			}
 			/* Part of it may be in the file: the position
 			 * moves past what was tried. */
-			j.written = at + (off_t)left;
-			breaks("cannot write", n < 0 ? errno : ENOSPC);
+			f->written = at + (off_t)left;
+			j.written += l->len;
+			breaks(f, "cannot write", n < 0 ? errno : ENOSPC);
 			pthread_mutex_unlock(&j.lock);
 			free(l);
 			return false;
 		}
-	j.written += (off_t)l->len;
-	l->end = j.written;
+	f->written += (off_t)l->len;
+	j.written += l->len;
+	l->f = f;
+	l->end = f->written;
 	*j.tail = l;
 	j.tail = &l->next;
 	j.waiting++;
 	j.lines++;
-	target = l->end;
+	target = j.written;
 	/* The first to find no sync running syncs for everyone written
 	 * so far; the others wait for it (or for the next). */
 	while (j.durable < target && !j.broken) {
@@ -330,20 +390,30 @@ journal_write(const char *sub, const char *record)
 			continue;
 		}
 		j.syncing = true;
-		at = j.written;
-		fd = j.fd;
+		f = j.cur;
+		at = f->written;
+		all = j.written;
+		/* A long file gives way here: what is written to it is
+		 * all this sync's, and new lines go to the next file. */
+		if (f->written >= j.file_bytes &&
+		    mkt_monotonic_ms() >= j.retry_at)
+			rotate();
 		pthread_mutex_unlock(&j.lock);
-		n = fdatasync(fd);
+		err = fdatasync(f->fd) == 0 ? 0 : errno;
 		pthread_mutex_lock(&j.lock);
 		j.syncing = false;
-		if (n != 0) {
-			breaks("cannot sync", errno);
+		if (err != 0) {
+			breaks(f, "cannot sync", err);
 			break;
 		}
-		j.synced = j.durable = at;
+		f->synced = f->durable = at;
+		j.durable = all;
 		j.syncs++;
 		pthread_cond_broadcast(&j.synced_cv);
-		pthread_cond_signal(&j.work_cv);
+		/* The shipper sleeps until its lines are old enough to
+		 * ship; woken only when it had none, or a batch is full. */
+		if (j.idle || j.waiting >= SHIP_MAX)
+			pthread_cond_signal(&j.work_cv);
 	}
 	ok = j.durable >= target;
 	pthread_mutex_unlock(&j.lock);
@@ -400,16 +470,16 @@ position(struct mkt_req *t, const char *name)
 	return at;
 }
 
-/* Under the lock: the lines from the head that one batch takes (a gap
- * goes alone); their number. */
+/* Under the lock: the lines from the head that one batch takes (of one
+ * file; a gap goes alone); their number. */
 static size_t
 batch_of(struct line **lines)
 {
 	struct line	*l;
 	size_t		 n = 0;
 
-	for (l = j.head; l != NULL && l->end <= j.synced && n < SHIP_MAX;
-	    l = l->next) {
+	for (l = j.head; l != NULL && l->f == j.head->f &&
+	    l->end <= l->f->synced && n < SHIP_MAX; l = l->next) {
 		if (l->len == 0 && n > 0)
 			break;
 		lines[n++] = l;
@@ -419,11 +489,11 @@ batch_of(struct line **lines)
 	return n;
 }
 
-/* Under the lock: forgets the lines up to byte to, shipped. */
+/* Under the lock: forgets the lines of f up to byte to, shipped. */
 static void
-shipped_to(off_t to)
+shipped_to(struct jfile *f, off_t to)
 {
-	while (j.head != NULL && j.head->end <= to) {
+	while (j.head != NULL && j.head->f == f && j.head->end <= to) {
 		struct line *l = j.head;
 
 		if ((j.head = l->next) == NULL)
@@ -433,8 +503,8 @@ shipped_to(off_t to)
 		free(l);
 		j.waiting--;
 	}
-	if (to > j.shipped)
-		j.shipped = to;
+	if (to > f->shipped)
+		f->shipped = to;
 }
 
 /* Whether PostgreSQL refused a batch for its data (a record it will
@@ -657,16 +727,15 @@ recover_orphans(struct mkt_req *t)
 		if (len != 8 + 16 + 8 || strncmp(e->d_name, "gateway-", 8) != 0 ||
 		    strcmp(e->d_name + len - 8, ".journal") != 0)
 			continue;
+		/* Ours are locked too, and passed over. */
 		snprintf(name, sizeof(name), "%.*s", (int)(len - 8),
 		    e->d_name);
-		if (strcmp(name, j.name) != 0)
-			recover_file(t, name);
+		recover_file(t, name);
 	}
 	closedir(d);
 }
 
 /* ---- the shipping thread ---- */
-
 
 static void
 wait_ms(long ms)
@@ -683,24 +752,23 @@ wait_ms(long ms)
 	pthread_cond_timedwait(&j.work_cv, &j.lock, &ts);
 }
 
-/* Under the lock, with everything shipped: a new file for a broken or a
- * long one. */
+/* Under the lock: deletes the earlier files shipped whole. */
 static void
-renew(struct mkt_req *t)
+delete_shipped(struct mkt_req *t)
 {
-	char	 old[32];
-	int	 fd = j.fd;
+	struct jfile	**pp = &j.old, *f;
 
-	snprintf(old, sizeof(old), "%s", j.name);
-	if (!open_file()) {
-		snprintf(j.name, sizeof(j.name), "%s", old);
-		return;		/* tried again later */
+	while ((f = *pp) != NULL) {
+		if (f->shipped < f->written) {
+			pp = &f->next;
+			continue;
+		}
+		*pp = f->next;
+		pthread_mutex_unlock(&j.lock);
+		delete_file(t, f->name, f->fd);
+		free(f);
+		pthread_mutex_lock(&j.lock);
 	}
-	pthread_mutex_unlock(&j.lock);
-	delete_file(t, old, fd);
-	pthread_mutex_lock(&j.lock);
-	if (j.problem[0] == '\0')
-		mkt_log_info(t, "usage journal %s follows %s", j.name, old);
 }
 
 static void *
@@ -708,6 +776,7 @@ ship_thread(void *arg)
 {
 	struct mkt_req	*t = arg;
 	struct line	*lines[SHIP_MAX];
+	struct jfile	*f;
 	long long	 orphans_at = 0, stop_at = 0, now, age;
 	long		 gather_ms = mkt_setting_long(t, "gateway_journal_gather_ms",
 	    20, 0, 1000);
@@ -730,9 +799,13 @@ ship_thread(void *arg)
 			pthread_mutex_lock(&j.lock);
 			orphans_at = mkt_monotonic_ms() + ORPHAN_CHECK_MS;
 		}
-		if (j.head == NULL && !j.syncing && j.shipped == j.written &&
-		    (j.broken || j.written > ROTATE_AT) && !j.stopping)
-			renew(t);
+		/* A broken file: a new one, when one can be had. */
+		if (j.broken && !j.syncing && !j.stopping &&
+		    now >= j.retry_at && rotate()) {
+			j.broken = false;
+			j.problem[0] = '\0';
+		}
+		delete_shipped(t);
 		/* Lines wait a little for company: one batch of many costs
 		 * PostgreSQL a fraction of many batches of one. */
 		age = j.head != NULL ? mkt_monotonic_ms() - j.head->at_ms : 0;
@@ -742,24 +815,27 @@ ship_thread(void *arg)
 			continue;
 		}
 		if ((n = batch_of(lines)) == 0) {
-			if (j.stopping && j.written == j.shipped)
+			if (j.stopping && j.head == NULL)
 				break;
+			j.idle = true;
 			wait_ms(j.stopping ? 100 : 1000);
+			j.idle = false;
 			continue;
 		}
-		from = j.shipped;
+		f = lines[0]->f;
+		from = f->shipped;
 		to = lines[n - 1]->end;
 		pthread_mutex_unlock(&j.lock);
 		if (lines[0]->len == 0)
 			n = 0;		/* a gap */
-		ok = ship_lines(t, j.name, from, to, lines, n, state);
-		at = ok ? to : position(t, j.name);
+		ok = ship_lines(t, f->name, from, to, lines, n, state);
+		at = ok ? to : position(t, f->name);
 		pthread_mutex_lock(&j.lock);
 		if (ok)
 			j.batches++;
-		if (at > j.shipped)
-			shipped_to(at);	/* in, perhaps by a batch whose
-					   answer was lost */
+		if (at > f->shipped)
+			shipped_to(f, at);	/* in, perhaps by a batch
+						   whose answer was lost */
 		if (ok) {
 			backoff = 0;
 			continue;
@@ -768,21 +844,26 @@ ship_thread(void *arg)
 		    backoff * 2;
 		mkt_log_error(t, "usage journal %s: %zu usage records not "
 		    "shipped to PostgreSQL (SQLSTATE %s); they stay in the "
-		    "journal and are tried again in %ld ms", j.name,
+		    "journal and are tried again in %ld ms", f->name,
 		    n > 0 ? n : 1, state[0] != '\0' ? state : "none", backoff);
 		wait_ms(backoff);
 	}
-	if (j.written == j.shipped) {
-		pthread_mutex_unlock(&j.lock);
-		delete_file(t, j.name, j.fd);
-		pthread_mutex_lock(&j.lock);
-	} else {
-		mkt_log_error(t, "usage journal %s: %lu usage records not yet "
-		    "in PostgreSQL at stop; the next gateway process ships "
-		    "them", j.name, j.waiting);
-		close(j.fd);
+	/* Stopping: the files shipped whole go, the others stay for the
+	 * next gateway process. */
+	if (j.cur != NULL) {
+		j.cur->next = j.old;
+		j.old = j.cur;
+		j.cur = NULL;
 	}
-	j.fd = -1;
+	delete_shipped(t);
+	while ((f = j.old) != NULL) {
+		mkt_log_error(t, "usage journal %s: not all its usage records "
+		    "are in PostgreSQL at stop; the next gateway process ships "
+		    "them", f->name);
+		j.old = f->next;
+		close(f->fd);
+		free(f);
+	}
 	pthread_mutex_unlock(&j.lock);
 	return NULL;
 }
@@ -831,12 +912,14 @@ journal_figures(bool *healthy)
 	if (j.problem[0] != '\0')
 		json_object_object_add(o, "problem",
 		    json_object_new_string(j.problem));
-	if (j.on) {
+	if (j.on && j.cur != NULL) {
 		json_object_object_add(o, "file",
-		    json_object_new_string(j.name));
+		    json_object_new_string(j.cur->name));
 		json_object_object_add(o, "bytes",
-		    json_object_new_int64((int64_t)j.written));
+		    json_object_new_int64((int64_t)j.cur->written));
 	}
+	json_object_object_add(o, "files", json_object_new_int64(
+	    (int64_t)j.files));
 	json_object_object_add(o, "records", json_object_new_int64(
 	    (int64_t)j.lines));
 	json_object_object_add(o, "syncs", json_object_new_int64(

@@ -8,7 +8,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, statSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, statSync, chownSync, existsSync, mkdtempSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import OpenAI from 'openai';
@@ -770,47 +770,94 @@ describe('the gateway', { skip }, () => {
       }
     });
 
-    for (const [why, setting, status] of [['gateway_journal_dir empty', '', 'ok'], ['its folder unusable: health says so', '/nonexistent/mkt-journal', 'degraded']]) it(`without one (${why}), each usage record is committed in PostgreSQL before its answer`, { skip: !process.env.MKT_PREFIX && 'MKT_PREFIX is not set' }, async () => {
-      // A gateway of its own on a free port, with the stack's settings
-      // but no journal.
+    /** A gateway of its own on a free port, with the stack's settings
+     *  and these (lines "name = value"): { url, dir, health, stop() }. */
+    async function ownGateway(settings) {
       const port = await new Promise((resolve) => {
         const srv = net.createServer().listen(0, '127.0.0.1', () => { const p = srv.address().port; srv.close(() => resolve(p)); });
       });
-      const dir = mkdtempSync(`${tmpdir()}/mkt-nojournal-`);
+      const dir = mkdtempSync(`${tmpdir()}/mkt-gateway-`);
       const conf = `${dir}/marketplace.conf`;
-      writeFileSync(conf, readFileSync(`${process.env.MKT_PREFIX}/etc/llm-marketplace/marketplace.conf`, 'utf8')
-        .replace(/^gateway_journal_dir\s*=.*$/m, '') + `\ngateway_journal_dir = ${setting}\n`);
-      const gw = spawn(`${process.env.MKT_PREFIX}/libexec/llm-marketplace/mkt-consume`, ['--http', `127.0.0.1:${port}`, '--threads', '8'],
+      let text = readFileSync(`${process.env.MKT_PREFIX}/etc/llm-marketplace/marketplace.conf`, 'utf8');
+      for (const line of settings) text = text.replace(new RegExp(`^${line.split(' ')[0]}\\s*=.*$`, 'm'), '') + `\n${line}\n`;
+      writeFileSync(conf, text);
+      const gw = spawn(`${process.env.MKT_PREFIX}/libexec/llm-marketplace/mkt-consume`, ['--http', `127.0.0.1:${port}`, '--threads', '16'],
         { env: { ...process.env, MKT_CONFIG: conf }, stdio: 'ignore' });
       const url = `http://127.0.0.1:${port}`;
+      const health = () => fetch(`${url}/health/consume`).then((r) => r.json()).catch(() => null);
+      const stop = async () => {
+        gw.kill('SIGTERM');
+        await new Promise((r) => { if (gw.exitCode !== null || gw.signalCode !== null) r(); else gw.on('exit', r); });
+        rmSync(dir, { recursive: true, force: true });
+      };
+      let up = null;
+      for (let i = 0; i < 100 && !up; i++) {
+        await sleep(100);
+        up = await health();
+      }
+      if (!up) await stop();
+      assert.ok(up, 'the second gateway answers');
+      return { url, dir, health, stop };
+    }
+    const callAt = (url, rid, content = 'Hi') => fetch(`${url}/v1/chat/completions`, {
+      method: 'POST', body: JSON.stringify(chat(SVC, content, { max_tokens: 5 })),
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'X-Request-ID': rid },
+    });
+
+    for (const [why, setting, status] of [['gateway_journal_dir empty', '', 'ok'], ['its folder unusable: health says so', '/nonexistent/mkt-journal', 'degraded']]) it(`without one (${why}), each usage record is committed in PostgreSQL before its answer`, { skip: !process.env.MKT_PREFIX && 'MKT_PREFIX is not set' }, async () => {
+      const gw = await ownGateway([`gateway_journal_dir = ${setting}`]);
       try {
-        let health = null;
-        for (let i = 0; i < 100 && !health; i++) {
-          await sleep(100);
-          health = await fetch(`${url}/health/consume`).then((r) => r.json()).catch(() => null);
-        }
-        assert.ok(health, 'the second gateway answers');
+        const health = await gw.health();
         assert.equal(health.gateway.journal.state, 'off');
         assert.equal(health.status, status);
         if (setting) assert.match(health.gateway.journal.problem, /nonexistent/);
         for (let i = 0; i < 3; i++) {
           const rid = crypto.randomBytes(16).toString('hex');
-          const r = await fetch(`${url}/v1/chat/completions`, {
-            method: 'POST', body: JSON.stringify(chat(SVC, 'Hi', { max_tokens: 5 })),
-            headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'X-Request-ID': rid },
-          });
+          const r = await callAt(gw.url, rid);
           assert.equal(r.status, 200);
           // No waiting: it is in before the answer.
           assert.equal(count(rid), '1');
           assert.equal(Number(r.headers.get('x-usage-cost')), Number(sql(`SELECT cost FROM usage_records WHERE request_id = '${rid}'`)));
         }
-        const after = await (await fetch(`${url}/health/consume`)).json();
+        const after = await gw.health();
         assert.ok(after.gateway.settlements.calls >= 3, 'settled on the call');
         assert.equal(after.gateway.journal.records, 0);
       } finally {
-        gw.kill('SIGTERM');
-        await new Promise((r) => { if (gw.exitCode !== null) r(); else gw.on('exit', r); });
-        rmSync(dir, { recursive: true, force: true });
+        await gw.stop();
+      }
+    });
+
+    it('a long journal file gives way to a new one and goes once shipped; a process that stops ships everything and leaves nothing', { skip: !process.env.MKT_PREFIX && 'MKT_PREFIX is not set' }, async () => {
+      const jdir = mkdtempSync(`${tmpdir()}/mkt-journal-`);
+      const gw = await ownGateway([`gateway_journal_dir = ${jdir}`, 'gateway_journal_file_kb = 64']);
+      const files = () => readdirSync(jdir).filter((n) => n.endsWith('.journal'));
+      const last = Array.from({ length: 5 }, () => crypto.randomBytes(16).toString('hex'));
+      try {
+        const ids = Array.from({ length: 400 }, () => crypto.randomBytes(16).toString('hex'));
+        for (let i = 0; i < ids.length; i += 8) {
+          const rs = await Promise.all(ids.slice(i, i + 8).map((rid) => callAt(gw.url, rid)));
+          assert.deepEqual([...new Set(rs.map((r) => r.status))], [200]);
+        }
+        let j;
+        for (let i = 0; i < 100; i++) {
+          j = (await gw.health()).gateway.journal;
+          if (j.waiting === 0 && files().length === 1) break;
+          await sleep(50);
+        }
+        assert.ok(j.files >= 3, `${j.files} files for about 170 KB of records in files of 64 KB`);
+        assert.equal(j.waiting, 0);
+        assert.deepEqual(files(), [`${j.file}.journal`], 'the earlier files are gone once shipped');
+        assert.equal(sql(`SELECT count(*) FROM usage_records WHERE request_id IN (${ids.map((x) => `'${x}'`).join(',')})`), String(ids.length));
+        // The last calls, then a stop: shipped before the process ends.
+        for (const rid of last) assert.equal((await callAt(gw.url, rid)).status, 200);
+      } finally {
+        await gw.stop();
+      }
+      try {
+        assert.equal(sql(`SELECT count(*) FROM usage_records WHERE request_id IN (${last.map((x) => `'${x}'`).join(',')})`), '5', 'the last calls are in');
+        assert.deepEqual(files(), [], 'nothing left in the folder');
+      } finally {
+        rmSync(jdir, { recursive: true, force: true });
       }
     });
 

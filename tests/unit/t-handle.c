@@ -66,7 +66,7 @@ static const struct mkt_route routes[] = {
 };
 
 static const struct mkt_program prog = { "unit", "unit test program",
-	routes };
+	routes, NULL, NULL };
 
 static struct mkt_app		 app;
 static struct mkt_config	*cfg;

@@ -445,7 +445,7 @@ static const struct mkt_route render_routes[] = {
 };
 
 static const struct mkt_program render_prog = {
-	"unit", "unit tests", render_routes
+	"unit", "unit tests", render_routes, NULL, NULL
 };
 
 struct fake_out {
@@ -789,7 +789,7 @@ static const struct mkt_route xslt_routes[] = {
 };
 
 static const struct mkt_program xslt_prog = {
-	"unit", "unit tests", xslt_routes
+	"unit", "unit tests", xslt_routes, NULL, NULL
 };
 
 static int
@@ -1052,7 +1052,8 @@ test_xslt_setup_fails_on_missing_view(void)
 		    "no/such-view", NULL, NULL },
 		{ MKT_GET, NULL, 0, MKT_ROLE_ANON, NULL, NULL, NULL, NULL }
 	};
-	static const struct mkt_program prog = { "unit", "", routes };
+	static const struct mkt_program prog = { "unit", "", routes, NULL,
+	    NULL };
 	struct mkt_app		 app;
 	xmlExternalEntityLoader	 locked = xmlGetExternalEntityLoader();
 	int			 saved, devnull;

@@ -467,7 +467,7 @@ static const struct mkt_route handle_routes[] = {
 };
 
 static const struct mkt_program handle_prog = {
-	"unit", "unit tests", handle_routes
+	"unit", "unit tests", handle_routes, NULL, NULL
 };
 
 /*
