@@ -85,6 +85,7 @@ static struct {
 	int		 dirfd;
 	struct jfile	*cur;		/* written to; NULL: none */
 	struct jfile	*old;		/* earlier, not yet shipped whole */
+	struct jfile	*spare;		/* the next, made ready */
 	/* bytes over every file: a writer waits for its own end */
 	unsigned long long written, durable;
 	bool		 on, syncing, broken, stopping;
@@ -170,10 +171,34 @@ breaks(struct jfile *f, const char *what, int err)
 	pthread_cond_signal(&j.work_cv);
 }
 
-/* A new file of our own, locked, preallocated and known to its folder;
- * NULL with the reason in j.problem. */
+/* Writes zeros over [from, to) of fd: blocks written once, so that a
+ * sync of a line later flushes the line alone, not the file system's
+ * record of a block given to the file (whose cost has a long tail). */
+static int
+zero_fill(int fd, off_t from, off_t to)
+{
+	static const char	 zeros[64 * 1024];
+	ssize_t			 n;
+	size_t			 want;
+
+	while (from < to) {
+		want = (size_t)(to - from) < sizeof(zeros) ?
+		    (size_t)(to - from) : sizeof(zeros);
+		if ((n = pwrite(fd, zeros, want, from)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		from += n;
+	}
+	return 0;
+}
+
+/* A new file of our own, locked, filled with zeros to size bytes and
+ * known to its folder; NULL with the reason in why.  Not under the
+ * lock: it takes a while. */
 static struct jfile *
-open_file(void)
+open_file(off_t size, char *why, size_t whysize)
 {
 	struct jfile	*f;
 	char		 hex[17], path[600], tmp[600];
@@ -188,41 +213,44 @@ open_file(void)
 	snprintf(tmp, sizeof(tmp), "%s/.%s.new", j.dir, f->name);
 	if ((fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) <
 	    0) {
-		snprintf(j.problem, sizeof(j.problem), "cannot create %s: %s",
-		    tmp, strerror(errno));
+		snprintf(why, whysize, "cannot create %s: %s", tmp,
+		    strerror(errno));
 		free(f);
 		return NULL;
 	}
 	rc = flock(fd, LOCK_EX | LOCK_NB) != 0 ? errno :
-	    posix_fallocate(fd, 0, CHUNK);
+	    zero_fill(fd, 0, size);
 	if (rc == 0 && (fsync(fd) != 0 || rename(tmp, path) != 0 ||
 	    fsync(j.dirfd) != 0))
 		rc = errno;
 	if (rc != 0) {
-		snprintf(j.problem, sizeof(j.problem), "cannot prepare %s: %s",
-		    path, strerror(rc));
+		snprintf(why, whysize, "cannot prepare %s: %s", path,
+		    strerror(rc));
 		close(fd);
 		unlink(tmp);
 		free(f);
 		return NULL;
 	}
 	f->fd = fd;
-	f->allocated = CHUNK;
-	j.files++;
+	f->allocated = size;
 	return f;
 }
 
-/* Under the lock: a new file to write to; the last one ships its lines,
- * then goes.  false: none now (j.problem says why; tried again later). */
+/* Under the lock: a new file to write to, the spare the shipper made
+ * ready if there is one; the last one ships its lines, then goes.
+ * false: none now (j.problem says why; tried again later). */
 static bool
 rotate(void)
 {
-	struct jfile	*f;
+	struct jfile	*f = j.spare;
 
-	if ((f = open_file()) == NULL) {
+	if (f == NULL && (f = open_file(CHUNK, j.problem,
+	    sizeof(j.problem))) == NULL) {
 		j.retry_at = mkt_monotonic_ms() + RETRY_MS;
 		return false;
 	}
+	j.spare = NULL;
+	j.files++;
 	if (j.cur != NULL) {
 		j.cur->next = j.old;
 		j.old = j.cur;
@@ -276,7 +304,8 @@ journal_start(const struct mkt_app *app)
 	j.file_bytes = (off_t)mkt_setting_long(t, "gateway_journal_file_kb",
 	    16384, 64, 1048576) << 10;
 	if ((j.dirfd = open(j.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-	    (j.cur = open_file()) == NULL) {
+	    (j.cur = open_file(j.file_bytes + CHUNK, j.problem,
+	    sizeof(j.problem))) == NULL) {
 		if (j.dirfd < 0)
 			snprintf(j.problem, sizeof(j.problem), "cannot open %s: "
 			    "%s", j.dir, strerror(errno));
@@ -286,6 +315,7 @@ journal_start(const struct mkt_app *app)
 		    j.problem);
 		return true;
 	}
+	j.files++;
 	j.tail = &j.head;
 	j.on = true;
 	if (pthread_create(&j.thread, NULL, ship_thread, t) != 0) {
@@ -402,6 +432,10 @@ journal_write(const char *sub, const char *record)
 		err = fdatasync(f->fd) == 0 ? 0 : errno;
 		pthread_mutex_lock(&j.lock);
 		j.syncing = false;
+		/* Broken meanwhile (a write failed): the lines this sync
+		 * was for are given up, their calls settle on the call. */
+		if (j.broken)
+			break;
 		if (err != 0) {
 			breaks(f, "cannot sync", err);
 			break;
@@ -799,6 +833,21 @@ ship_thread(void *arg)
 			pthread_mutex_lock(&j.lock);
 			orphans_at = mkt_monotonic_ms() + ORPHAN_CHECK_MS;
 		}
+		/* The next file made ready here, off the calls' path. */
+		if (j.spare == NULL && !j.stopping && now >= j.retry_at) {
+			char		 why[sizeof(j.problem)];
+			struct jfile	*next;
+
+			pthread_mutex_unlock(&j.lock);
+			next = open_file(j.file_bytes + CHUNK, why,
+			    sizeof(why));
+			pthread_mutex_lock(&j.lock);
+			if ((j.spare = next) == NULL) {
+				snprintf(j.problem, sizeof(j.problem), "%s",
+				    why);
+				j.retry_at = mkt_monotonic_ms() + RETRY_MS;
+			}
+		}
 		/* A broken file: a new one, when one can be had. */
 		if (j.broken && !j.syncing && !j.stopping &&
 		    now >= j.retry_at && rotate()) {
@@ -848,8 +897,13 @@ ship_thread(void *arg)
 		    n > 0 ? n : 1, state[0] != '\0' ? state : "none", backoff);
 		wait_ms(backoff);
 	}
-	/* Stopping: the files shipped whole go, the others stay for the
-	 * next gateway process. */
+	/* Stopping: the files shipped whole go (the spare has nothing),
+	 * the others stay for the next gateway process. */
+	if (j.spare != NULL) {
+		j.spare->next = j.old;
+		j.old = j.spare;
+		j.spare = NULL;
+	}
 	if (j.cur != NULL) {
 		j.cur->next = j.old;
 		j.old = j.cur;
@@ -918,6 +972,9 @@ journal_figures(bool *healthy)
 		json_object_object_add(o, "bytes",
 		    json_object_new_int64((int64_t)j.cur->written));
 	}
+	if (j.on && j.spare != NULL)
+		json_object_object_add(o, "spare",
+		    json_object_new_string(j.spare->name));
 	json_object_object_add(o, "files", json_object_new_int64(
 	    (int64_t)j.files));
 	json_object_object_add(o, "records", json_object_new_int64(
