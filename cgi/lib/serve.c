@@ -8,6 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -223,13 +226,14 @@ serve_http_supervised(const struct mkt_app *app, int fd)
 {
 	struct sigaction	 sa;
 	int			 status;
-	pid_t			 pid;
+	pid_t			 pid, parent;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term_parent;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	parent = getpid();
 	while (!stopping) {
 		if ((pid = fork()) < 0) {
 			mkt_log_error(NULL, "fork failed: %s", strerror(errno));
@@ -241,6 +245,14 @@ serve_http_supervised(const struct mkt_app *app, int fd)
 			sigaction(SIGTERM, &sa, NULL);
 			sigaction(SIGINT, &sa, NULL);
 			sigaction(SIGUSR1, &sa, NULL);
+#ifdef __linux__
+			/* A supervisor killed outright (SIGKILL) takes its
+			 * child with it, gracefully: no server left behind
+			 * holding the port and the journal. */
+			if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 ||
+			    getppid() != parent)
+				return 1;
+#endif
 			/* Returns through mkt_main's clean-up, as any
 			 * server does (LeakSanitizer looks at exit). */
 			if (!program_start(app))

@@ -785,8 +785,8 @@ describe('the gateway', { skip }, () => {
         { env: { ...process.env, MKT_CONFIG: conf }, stdio: 'ignore' });
       const url = `http://127.0.0.1:${port}`;
       const health = () => fetch(`${url}/health/consume`).then((r) => r.json()).catch(() => null);
-      const stop = async () => {
-        gw.kill('SIGTERM');
+      const stop = async (signal = 'SIGTERM') => {
+        gw.kill(signal);
         await new Promise((r) => { if (gw.exitCode !== null || gw.signalCode !== null) r(); else gw.on('exit', r); });
         rmSync(dir, { recursive: true, force: true });
       };
@@ -797,7 +797,9 @@ describe('the gateway', { skip }, () => {
       }
       if (!up) await stop();
       assert.ok(up, 'the second gateway answers');
-      return { url, dir, health, stop };
+      // The process serving under this supervisor.
+      const serving = () => { try { return execFileSync('pgrep', ['-P', String(gw.pid)], { encoding: 'utf8' }).trim(); } catch { return ''; } };
+      return { url, dir, health, stop, serving };
     }
     const callAt = (url, rid, content = 'Hi') => fetch(`${url}/v1/chat/completions`, {
       method: 'POST', body: JSON.stringify(chat(SVC, content, { max_tokens: 5 })),
@@ -824,6 +826,37 @@ describe('the gateway', { skip }, () => {
         assert.equal(after.gateway.journal.records, 0);
       } finally {
         await gw.stop();
+      }
+    });
+
+    it('a gateway process killed while records wait in its journal: every success it answered reaches PostgreSQL once, through the next process', { skip: !process.env.MKT_PREFIX && 'MKT_PREFIX is not set' }, async () => {
+      const jdir = mkdtempSync(`${tmpdir()}/mkt-journal-`);
+      const ids = Array.from({ length: 20 }, () => crypto.randomBytes(16).toString('hex'));
+      const inPg = () => Number(sql(`SELECT count(*) FROM usage_records WHERE request_id IN (${ids.map((x) => `'${x}'`).join(',')})`));
+      // Records wait a second for company: the kill comes first.
+      const gw = await ownGateway([`gateway_journal_dir = ${jdir}`, 'gateway_journal_gather_ms = 1000']);
+      try {
+        const rs = await Promise.all(ids.map((rid) => callAt(gw.url, rid)));
+        assert.deepEqual([...new Set(rs.map((r) => r.status))], [200]);
+        const victim = gw.serving();
+        assert.match(victim, /^\d+$/, 'one serving process under the supervisor');
+        execFileSync('kill', ['-9', victim]);
+        const before = inPg();
+        assert.ok(before < ids.length, `${before} of ${ids.length} were in PostgreSQL when it died: nothing was left to recover`);
+        // Its supervisor starts another, which ships the journal the
+        // dead one left.
+        let n = before;
+        for (let i = 0; i < 100 && n < ids.length; i++) {
+          await sleep(100);
+          n = inPg();
+        }
+        assert.equal(n, ids.length, 'every success answered is in PostgreSQL');
+        assert.equal(sql(`SELECT count(DISTINCT request_id) FROM usage_records WHERE request_id IN (${ids.map((x) => `'${x}'`).join(',')})`), String(ids.length), 'once each');
+        assert.notEqual(gw.serving(), victim);
+        assert.equal((await gw.health()).gateway.journal.recovered, ids.length - before, 'shipped by the next process');
+      } finally {
+        await gw.stop();
+        rmSync(jdir, { recursive: true, force: true });
       }
     });
 
