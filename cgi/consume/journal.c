@@ -949,6 +949,12 @@ journal_stop(void)
 	j.task = NULL;
 }
 
+static void
+figure(struct json_object *o, const char *name, unsigned long n)
+{
+	json_object_object_add(o, name, json_object_new_int64((int64_t)n));
+}
+
 struct json_object *
 journal_figures(bool *healthy)
 {
@@ -975,24 +981,15 @@ journal_figures(bool *healthy)
 	if (j.on && j.spare != NULL)
 		json_object_object_add(o, "spare",
 		    json_object_new_string(j.spare->name));
-	json_object_object_add(o, "files", json_object_new_int64(
-	    (int64_t)j.files));
-	json_object_object_add(o, "records", json_object_new_int64(
-	    (int64_t)j.lines));
-	json_object_object_add(o, "syncs", json_object_new_int64(
-	    (int64_t)j.syncs));
-	json_object_object_add(o, "shipped", json_object_new_int64(
-	    (int64_t)j.shipped_lines));
-	json_object_object_add(o, "batches", json_object_new_int64(
-	    (int64_t)j.batches));
-	json_object_object_add(o, "waiting", json_object_new_int64(
-	    (int64_t)j.waiting));
-	json_object_object_add(o, "oldest_waiting_ms",
-	    json_object_new_int64(oldest));
-	json_object_object_add(o, "recovered", json_object_new_int64(
-	    (int64_t)j.recovered));
-	json_object_object_add(o, "rejected", json_object_new_int64(
-	    (int64_t)j.rejected));
+	figure(o, "files", j.files);
+	figure(o, "records", j.lines);
+	figure(o, "syncs", j.syncs);
+	figure(o, "shipped", j.shipped_lines);
+	figure(o, "batches", j.batches);
+	figure(o, "waiting", j.waiting);
+	figure(o, "oldest_waiting_ms", (unsigned long)oldest);
+	figure(o, "recovered", j.recovered);
+	figure(o, "rejected", j.rejected);
 	pthread_mutex_unlock(&j.lock);
 	return o;
 }
