@@ -92,10 +92,9 @@ void	 lease_granted(const struct lease_ask *, const char *id,
  * to PostgreSQL a moment later (gateway_journal_dir; empty: off) */
 bool	 journal_start(const struct mkt_app *);
 void	 journal_stop(void);
-/* Whether records go to the journal now (on, and not broken). */
-bool	 journal_on(void);
 /* true once the record (a gateway_settle_batch call, JSON) is durable;
- * false: it is not in the journal, settle it on the call. */
+ * false: it is not in the journal (off, broken or stopping), settle it
+ * on the call. */
 bool	 journal_write(const char *subscription, const char *record);
 /* The journal's state and figures, for /health/consume; healthy false
  * when it is broken, unusable or not shipping. */

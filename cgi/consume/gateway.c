@@ -1080,7 +1080,7 @@ settle(struct call *c, const char *status, double ms)
 	    json_object_new_boolean(accept_touch_key(c->t.key_id)));
 	/* Durable in the journal, the record reaches PostgreSQL a moment
 	 * later; the cost is the one it will be charged. */
-	if (journal_on() && journal_write(c->t.sub_id,
+	if (journal_write(c->t.sub_id,
 	    json_object_to_json_string_ext(it.ask, JSON_C_TO_STRING_PLAIN))) {
 		json_object_put(it.ask);
 		c->reservation[0] = '\0';

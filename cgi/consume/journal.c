@@ -328,17 +328,6 @@ journal_start(const struct mkt_app *app)
 	return true;
 }
 
-bool
-journal_on(void)
-{
-	bool	 on;
-
-	pthread_mutex_lock(&j.lock);
-	on = j.on && !j.broken && !j.stopping;
-	pthread_mutex_unlock(&j.lock);
-	return on;
-}
-
 /* Under the lock: room for len more bytes in the file written; false
  * when it cannot grow. */
 static bool
