@@ -49,8 +49,29 @@ node_tests() {
 	[ "$status" != 0 ] && [ "$f" = 0 ] && f=1
 	record "$name" "${p:-0}" "$f"
 	if [ "${f:-0}" != 0 ] || [ -z "$p" ]; then
-		grep -E '^not ok|^# Subtest|error:|expected|actual|Error' "$log" | head -40 | sed 's/^/        /'
+		failed_tests "$log"
 	fi
+}
+
+# failed_tests LOG: each failing test of a TAP log with its diagnostics
+# (the YAML block up to its "..."), innermost first as TAP writes them.
+# A parent that fails only because a subtest did is named, without its
+# block; the long tail of a stack trace is left out.
+failed_tests() {
+	awk '
+	/^ *not ok / { block = $0 "\n"; inblock = 1; stack = 0; next }
+	inblock && /^ *\.\.\.$/ {
+		if (block ~ /subtestsFailed/)
+			sub(/\n.*/, "\n", block)
+		printf "%s", block
+		inblock = 0; next
+	}
+	inblock && /^ *stack: / { stack = 1; lines = 0 }
+	inblock && stack { if (++lines > 6) next }
+	inblock { block = block $0 "\n" }
+	' "$1" | head -80 | sed 's/^/        /'
+	# A file that did not load fails outside any test.
+	grep -E '^# (Error|SyntaxError)|^Error' "$1" | head -10 | sed 's/^/        /'
 }
 
 # cunit_tests NAME LOG: counts the tests of a CUnit run summary.
