@@ -912,6 +912,23 @@ jaddn(struct json_object *o, const char *k, long long v)
 	json_object_object_add(o, k, json_object_new_int64(v));
 }
 
+/* Now, as ISO 8601 in UTC to the microsecond: the time of a call's
+ * usage record, which may reach PostgreSQL a while after (0030). */
+static void
+jadd_now(struct json_object *o, const char *k)
+{
+	struct timespec	 ts;
+	struct tm	 tm;
+	char		 text[40];
+	size_t		 n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(text + n, sizeof(text) - n, ".%06ldZ", ts.tv_nsec / 1000);
+	jadd(o, k, text);
+}
+
 /* Gives back calls reserved and not used (a lease, or a reservation
  * whose call could not be recorded). */
 static void
@@ -1078,6 +1095,7 @@ settle(struct call *c, const char *status, double ms)
 		jaddn(it.ask, "max_latency_ms", c->t.max_latency_ms);
 	json_object_object_add(it.ask, "touch",
 	    json_object_new_boolean(accept_touch_key(c->t.key_id)));
+	jadd_now(it.ask, "at");
 	/* Durable in the journal, the record reaches PostgreSQL a moment
 	 * later; the cost is the one it will be charged. */
 	if (journal_write(c->t.sub_id,
