@@ -107,6 +107,39 @@ static struct {
 	.dirfd = -1,
 };
 
+/* Faults for the tests (gateway.test.mjs): the nth line's write of
+ * this process (MKT_FAULT_JOURNAL_WRITE=n, half of it written) or its
+ * nth sync (MKT_FAULT_JOURNAL_SYNC=n) fails with EIO, once.  Read at
+ * start; unset, nothing changes. */
+static struct {
+	unsigned long	 write_at, sync_at, writes, syncs;
+} fault;
+
+/* Under the lock: is this the write or sync that fails? */
+static bool
+fault_due(unsigned long *count, unsigned long at)
+{
+	return at > 0 && ++*count == at;
+}
+
+static unsigned long
+fault_at(const char *name)
+{
+	const char	*v = getenv(name);
+
+	return v != NULL ? strtoul(v, NULL, 10) : 0;
+}
+
+/* A write cut short by a failing disk: half the line, then EIO. */
+static ssize_t
+torn_write(int fd, const char *p, size_t len, off_t at)
+{
+	if (pwrite(fd, p, len / 2, at) < 0)
+		return -1;
+	errno = EIO;
+	return -1;
+}
+
 static const struct mkt_sql q_ship = { "journal_ship", 5,
 	"SELECT count(*) FROM gateway_ship($1, $2, $3, $4::json, $5)" };
 static const struct mkt_sql q_position = { "journal_position", 1,
@@ -295,6 +328,8 @@ journal_start(const struct mkt_app *app)
 	const char	*dir = mkt_setting(t, "gateway_journal_dir", "");
 
 	j.task = t;
+	fault.write_at = fault_at("MKT_FAULT_JOURNAL_WRITE");
+	fault.sync_at = fault_at("MKT_FAULT_JOURNAL_SYNC");
 	if (dir[0] == '\0') {
 		snprintf(j.problem, sizeof(j.problem), "off "
 		    "(gateway_journal_dir is empty)");
@@ -360,7 +395,7 @@ journal_write(const char *sub, const char *record)
 	off_t			 at;
 	ssize_t			 n;
 	size_t			 left;
-	bool			 ok;
+	bool			 ok, failing;
 	int			 err;
 
 	memcpy(l->text, record, len);
@@ -377,8 +412,10 @@ journal_write(const char *sub, const char *record)
 	}
 	f = j.cur;
 	for (p = l->text, left = l->len, at = f->written; left > 0;
-	    p += n, left -= (size_t)n, at += n)
-		if ((n = pwrite(f->fd, p, left, at)) <= 0) {
+	    p += n, left -= (size_t)n, at += n) {
+		n = fault_due(&fault.writes, fault.write_at) ?
+		    torn_write(f->fd, p, left, at) : pwrite(f->fd, p, left, at);
+		if (n <= 0) {
 			if (n < 0 && errno == EINTR) {
 				n = 0;
 				continue;
@@ -392,6 +429,7 @@ journal_write(const char *sub, const char *record)
 			free(l);
 			return false;
 		}
+	}
 	f->written += (off_t)l->len;
 	j.written += l->len;
 	l->f = f;
@@ -417,8 +455,9 @@ journal_write(const char *sub, const char *record)
 		if (f->written >= j.file_bytes &&
 		    mkt_monotonic_ms() >= j.retry_at)
 			rotate();
+		failing = fault_due(&fault.syncs, fault.sync_at);
 		pthread_mutex_unlock(&j.lock);
-		err = fdatasync(f->fd) == 0 ? 0 : errno;
+		err = failing ? EIO : fdatasync(f->fd) == 0 ? 0 : errno;
 		pthread_mutex_lock(&j.lock);
 		j.syncing = false;
 		/* Broken meanwhile (a write failed): the lines this sync

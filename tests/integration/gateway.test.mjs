@@ -724,15 +724,24 @@ describe('the gateway', { skip }, () => {
       await shipped();
       const [service, version, consumer, apiKey, subscription] = sql(`SELECT service_id || '|' || version_id || '|' || consumer_id || '|' || api_key_id || '|' || subscription_id
         FROM usage_records WHERE request_id = '${q(r.headers.get('x-request-id'))}'`).split('|');
-      const record = (request) => JSON.stringify({
+      const record = (request, at) => JSON.stringify({
         reservation: `orphan-${request}`, request, service, version, consumer, key: apiKey, org: null, subscription,
-        tokens_in: 3, tokens_out: 4, estimated: false, latency_ms: 5, ttfb_ms: 2, status: 'success', touch: false,
+        tokens_in: 3, tokens_out: 4, estimated: false, latency_ms: 5, ttfb_ms: 2, status: 'success', touch: false, at,
       });
       const ids = [1, 2, 3, 4, 5].map((i) => `journal-${tag}-${i}-${crypto.randomBytes(4).toString('hex')}`);
+      // The time of each call, as the gateway writes it: one earlier
+      // this month, one of last month (its journal shipped after the
+      // month turned).
+      const [earlier, lastMonth] = sql(`SELECT to_char(greatest(date_trunc('month', now()), now() - interval '1 hour')
+          AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' ||
+        to_char((date_trunc('month', now()) - interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`).split('|');
       // Whole lines, one PostgreSQL will never take (its tokens are no
       // number), and a last one cut by the crash before its sync.
       const poison = record(ids[2]).replace('"tokens_in":3', '"tokens_in":"many"');
-      const lines = [`${record(ids[0])}\n`, `${record(ids[1])}\n`, `${poison}\n`, `${record(ids[3])}\n`, record(ids[4]).slice(0, 60)];
+      const lines = [`${record(ids[0])}\n`, `${record(ids[1], earlier)}\n`, `${poison}\n`, `${record(ids[3], lastMonth)}\n`,
+        record(ids[4]).slice(0, 60)];
+      const counters = () => sql(`SELECT requests || '|' || tokens || '|' || spent FROM subscriptions WHERE id = '${subscription}'`).split('|');
+      const [requests, tokens, spent] = counters();
       const name = `gateway-${crypto.randomBytes(8).toString('hex')}`;
       // PostgreSQL has the first line already (its batch committed, the
       // answer lost with the process).
@@ -755,6 +764,17 @@ describe('the gateway', { skip }, () => {
       assert.equal(count(ids[2]), '0', 'the line it refuses is not');
       assert.ok(readFileSync(`${dir}/rejected.jsonl`, 'utf8').includes(poison), 'but set aside for an operator');
       assert.equal(count(ids[4]), '0', 'the cut line is no record');
+      // Each record bears the time of its call, not of its shipping.
+      const when = (rid) => sql(`SELECT occurred_at = '${q(rid === ids[1] ? earlier : lastMonth)}'::timestamptz
+        FROM usage_records WHERE request_id = '${q(rid)}'`);
+      assert.equal(when(ids[1]), 't', 'the time of the call');
+      assert.equal(when(ids[3]), 't', 'the time of the call, last month');
+      // This month's quota and budget count this month's call alone.
+      const [requestsNow, tokensNow, spentNow] = counters();
+      assert.equal(Number(requestsNow) - Number(requests), 1, 'one request more this month');
+      assert.equal(Number(tokensNow) - Number(tokens), 7, 'its tokens');
+      assert.equal(sql(`SELECT ${spentNow}::numeric - ${spent}::numeric = cost FROM usage_records WHERE request_id = '${q(ids[1])}'`), 't',
+        'and its cost');
     });
 
     it('charges what the header says, to the last decimal, at prices of six decimals', async () => {
@@ -771,8 +791,9 @@ describe('the gateway', { skip }, () => {
     });
 
     /** A gateway of its own on a free port, with the stack's settings
-     *  and these (lines "name = value"): { url, dir, health, stop() }. */
-    async function ownGateway(settings) {
+     *  and these (lines "name = value"), and env in its environment:
+     *  { url, dir, health, stop() }. */
+    async function ownGateway(settings, env = {}) {
       const port = await new Promise((resolve) => {
         const srv = net.createServer().listen(0, '127.0.0.1', () => { const p = srv.address().port; srv.close(() => resolve(p)); });
       });
@@ -782,7 +803,7 @@ describe('the gateway', { skip }, () => {
       for (const line of settings) text = text.replace(new RegExp(`^${line.split(' ')[0]}\\s*=.*$`, 'm'), '') + `\n${line}\n`;
       writeFileSync(conf, text);
       const gw = spawn(`${process.env.MKT_PREFIX}/libexec/llm-marketplace/mkt-consume`, ['--http', `127.0.0.1:${port}`, '--threads', '16'],
-        { env: { ...process.env, MKT_CONFIG: conf }, stdio: 'ignore' });
+        { env: { ...process.env, ...env, MKT_CONFIG: conf }, stdio: 'ignore' });
       const url = `http://127.0.0.1:${port}`;
       const health = () => fetch(`${url}/health/consume`).then((r) => r.json()).catch(() => null);
       const stop = async (signal = 'SIGTERM') => {
@@ -897,6 +918,44 @@ describe('the gateway', { skip }, () => {
       }
     });
 
+    it('a write or a sync of the journal that fails: its calls settle on the call, the journal goes on in a new file, every success once in PostgreSQL', { skip: !process.env.MKT_PREFIX && 'MKT_PREFIX is not set' }, async () => {
+      // The gateway's fault switches (journal.c): the fifth write fails
+      // with half its line in the file, or the fifth sync fails.
+      for (const fault of ['MKT_FAULT_JOURNAL_WRITE', 'MKT_FAULT_JOURNAL_SYNC']) {
+        const jdir = mkdtempSync(`${tmpdir()}/mkt-journal-`);
+        const gw = await ownGateway([`gateway_journal_dir = ${jdir}`], { [fault]: '5' });
+        const ids = Array.from({ length: 30 }, () => crypto.randomBytes(16).toString('hex'));
+        try {
+          // Three at a time: calls that share the sync that fails.
+          for (let i = 0; i < ids.length; i += 3) {
+            const rs = await Promise.all(ids.slice(i, i + 3).map((rid) => callAt(gw.url, rid)));
+            assert.deepEqual([...new Set(rs.map((r) => r.status))], [200], fault);
+            if (i === 6) await sleep(1100);	// a new file is tried after a second
+          }
+          let h;
+          for (let i = 0; i < 100; i++) {
+            h = (await gw.health()).gateway;
+            if (h.journal.waiting === 0) break;
+            await sleep(50);
+          }
+          assert.ok(h.settlements.calls >= 1, `${fault}: the calls of the failed ${fault.endsWith('SYNC') ? 'sync' : 'write'} settled on the call`);
+          assert.equal(h.journal.state, 'on', `${fault}: on again, ${JSON.stringify(h.journal)}`);
+          assert.ok(h.journal.files >= 2, `${fault}: in a new file`);
+          assert.equal(sql(`SELECT count(*) FROM usage_records WHERE request_id IN (${ids.map((x) => `'${x}'`).join(',')})`),
+            String(ids.length), `${fault}: every success in PostgreSQL`);
+          assert.equal(sql(`SELECT count(DISTINCT request_id) FROM usage_records WHERE request_id IN (${ids.map((x) => `'${x}'`).join(',')})`),
+            String(ids.length), `${fault}: once each`);
+        } finally {
+          await gw.stop();
+        }
+        try {
+          assert.deepEqual(readdirSync(jdir).filter((n) => n.endsWith('.journal')), [], `${fault}: the broken file shipped and gone too`);
+        } finally {
+          rmSync(jdir, { recursive: true, force: true });
+        }
+      }
+    });
+
     it('PostgreSQL refuses a batch it has: a batch sent again after a lost answer adds nothing', () => {
       const name = `gateway-${crypto.randomBytes(8).toString('hex')}`;
       try {
@@ -931,7 +990,7 @@ describe('the gateway', { skip }, () => {
     it('every 2xx of this file has exactly one usage record', async () => {
       await shipped();
       const dup = sql(`SELECT count(*) FROM (SELECT request_id FROM usage_records u JOIN services s ON s.id = u.service_id
-                        WHERE s.slug LIKE 'gw-%-${tag}' GROUP BY request_id, occurred_at HAVING count(*) > 1) d`);
+                        WHERE s.slug LIKE 'gw-%-${tag}' GROUP BY request_id HAVING count(*) > 1) d`);
       assert.equal(dup, '0');
     });
   });
