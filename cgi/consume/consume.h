@@ -36,6 +36,8 @@ int	 gw_embeddings(struct mkt_req *);
 int	 gw_models(struct mkt_req *);
 int	 gw_passthrough(struct mkt_req *);
 int	 gw_health(struct mkt_req *);
+/* metrics.c: GET /metrics, the same figures for Prometheus. */
+int	 gw_metrics(struct mkt_req *);
 
 /* accept.c: what the gateway accepted for a key and a model (the key,
  * the service, the version chosen, the subscription and its plan), kept

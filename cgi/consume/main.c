@@ -52,6 +52,8 @@ static const struct mkt_route routes[] = {
 	  "consume/usage", "usage", usage_params },
 	{ MKT_GET, "/health/consume", MKT_FMT_JSON, MKT_ROLE_ANON, gw_health,
 	  NULL, NULL, NULL },
+	{ MKT_GET, "/metrics", MKT_FMT_JSON, MKT_ROLE_ANON, gw_metrics,
+	  NULL, NULL, NULL },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
 };
 

@@ -96,6 +96,9 @@ struct mkt_io {
 	bool	(*flush)(void *ctx);
 };
 
+/* metrics.c: counts a request answered. */
+void	 mkt_metrics_count(int status, double ms);
+
 /* app.c */
 int	 mkt_app_init(struct mkt_app *, const struct mkt_program *,
 	    struct mkt_config *, bool check_only);

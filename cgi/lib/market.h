@@ -693,6 +693,9 @@ long long mkt_monotonic_ms(void);
 /* The gateway's own HTTP server: its threads and the client connections
  * they hold now; false when this process answers through FastCGI. */
 bool	 mkt_http_figures(long *threads, long *connections);
+/* The requests this process answered, by status and duration, in the
+ * Prometheus text format (metrics.c). */
+void	 mkt_metrics_requests(struct mkt_buf *, const char *program);
 /* FNV-1a over s, continuing from h (MKT_FNV1A_BASIS to start): the
  * slot of a string in a small in-memory table, never for security. */
 #define MKT_FNV1A_BASIS	14695981039346656037ULL

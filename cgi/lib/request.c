@@ -633,6 +633,7 @@ mkt_handle(struct mkt_worker *w, const struct mkt_io *io, void *ioctx,
 	ms = mkt_elapsed_ms(&r.t0);
 	mkt_log_access(r.id, r.method_name, r.full_path, r.status,
 	    r.bytes_out, ms, r.addr);
+	mkt_metrics_count(r.status, ms);
 	mkt_db_request_end(w);
 	mkt_buf_free(&r.headers);
 	mkt_arena_reset(w->arena);

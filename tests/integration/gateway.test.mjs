@@ -956,6 +956,47 @@ describe('the gateway', { skip }, () => {
       }
     });
 
+    it('GET /metrics: the health page\'s figures and the requests answered, in the Prometheus text format', async () => {
+      const scrape = async () => {
+        const r = await fetch(`${GATEWAY_URL}/metrics`);
+        assert.equal(r.status, 200);
+        assert.match(r.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+        const samples = new Map();
+        const typed = new Map();
+        for (const line of (await r.text()).split('\n')) {
+          const t = line.match(/^# TYPE ([a-z_]+) (counter|gauge|histogram)$/);
+          if (t) typed.set(t[1], t[2]);
+          if (line === '' || line.startsWith('#')) continue;
+          const m = line.match(/^([a-z_]+)(\{[a-z_]+="[^"]*"(?:,[a-z_]+="[^"]*")*\})? (\S+)$/);
+          assert.ok(m, `a sample: ${line}`);
+          assert.ok(Number.isFinite(Number(m[3])), line);
+          const family = [...typed.keys()].find((n) => m[1] === n || m[1].replace(/_(bucket|sum|count)$/, '') === n);
+          assert.ok(family, `${m[1]}: its TYPE comes first`);
+          if (typed.get(family) === 'counter') assert.match(m[1], /_total$/, 'a counter\'s name ends in _total');
+          samples.set(m[1] + (m[2] ?? ''), Number(m[3]));
+        }
+        return samples;
+      };
+      const before = await scrape();
+      for (let i = 0; i < 3; i++) assert.equal((await callAt(GATEWAY_URL, crypto.randomBytes(16).toString('hex'))).status, 200);
+      const after = await scrape();
+      assert.equal(after.get('mkt_check_up{check="database"}'), 1);
+      assert.equal(after.get('mkt_gateway_journal_state{state="on"}'), 1);
+      assert.equal(after.get('mkt_gateway_journal_records_total') - before.get('mkt_gateway_journal_records_total'), 3, 'three records');
+      const ok = (m) => m.get('mkt_http_requests_total{program="consume",code="200"}');
+      assert.ok(ok(after) - ok(before) >= 4, 'the three calls and the first scrape answered 200');
+      // The histogram: cumulative buckets, the last one every request.
+      const buckets = [...after].filter(([k]) => k.startsWith('mkt_http_request_duration_seconds_bucket')).map(([, v]) => v);
+      assert.ok(buckets.length > 5);
+      assert.deepEqual([...buckets].sort((x, y) => x - y), buckets, 'cumulative');
+      const count = after.get('mkt_http_request_duration_seconds_count{program="consume"}');
+      assert.equal(buckets.at(-1), count);
+      assert.equal([...after].filter(([k]) => k.startsWith('mkt_http_requests_total')).reduce((n, [, v]) => n + v, 0), count,
+        'every request answered is in the histogram');
+      // Behind FastCGI the process answers for itself alone: not offered.
+      assert.equal((await fetch(`${BASE_URL}/metrics`)).status, 404);
+    });
+
     it('PostgreSQL refuses a batch it has: a batch sent again after a lost answer adds nothing', () => {
       const name = `gateway-${crypto.randomBytes(8).toString('hex')}`;
       try {
