@@ -9,7 +9,9 @@
 --
 -- Each call now carries "at" (ISO 8601, written by the gateway when the
 -- call ended); usage_records.occurred_at and an SLA breach's time are
--- that, or now() for a call without one.  A call of an earlier month
+-- that, or now() for a call without one.  Never later than now(): a
+-- gateway whose clock runs ahead does not date a call in the future (or
+-- in a month that has not begun).  A call of an earlier month
 -- (shipped after the month turned) is charged nothing of the new
 -- month's quota and budget: the subscription's and the organisation's
 -- counters are the current month's, and that call's month is over.  Its
@@ -64,9 +66,12 @@ BEGIN
                                           'client_closed')
                         THEN x.tokens_in::bigint + x.tokens_out
                         ELSE 0 END AS tokens,
+                   -- the time of the call, never later than now (a
+                   -- gateway whose clock runs ahead)
+                   least(coalesce(x.at, now()), now()) AS occurred,
                    -- counted in this month's quota and budget
-                   date_trunc('month', coalesce(x.at, now()))::date
-                       >= month AS this_month
+                   date_trunc('month', least(coalesce(x.at, now()), now()))
+                       ::date >= month AS this_month
               FROM ROWS FROM (json_to_recordset(p_calls)
                      AS (reservation text, request text, service uuid,
                          version uuid, consumer uuid, key uuid, org uuid,
@@ -108,7 +113,7 @@ BEGIN
             SELECT c.request, c.service, c.version, c.consumer, c.key,
                    c.org, c.subscription, c.tokens_in, c.tokens_out,
                    c.estimated, c.cost, c.latency_ms, c.ttfb_ms, c.status,
-                   coalesce(c.at, now())
+                   c.occurred
               FROM c ORDER BY c.n
         ), counted AS (
             UPDATE subscriptions s
@@ -195,7 +200,7 @@ BEGIN
                                       occurred_at)
             SELECT slow.service, slow.version, slow.request, 'latency',
                    slow.latency_ms, slow.max_latency_ms,
-                   coalesce(slow.at, now()) FROM slow
+                   least(coalesce(slow.at, now()), now()) FROM slow
         )
         INSERT INTO outbox (destination, event_type, aggregate_type,
                             aggregate_id, payload)

@@ -728,18 +728,20 @@ describe('the gateway', { skip }, () => {
         reservation: `orphan-${request}`, request, service, version, consumer, key: apiKey, org: null, subscription,
         tokens_in: 3, tokens_out: 4, estimated: false, latency_ms: 5, ttfb_ms: 2, status: 'success', touch: false, at,
       });
-      const ids = [1, 2, 3, 4, 5].map((i) => `journal-${tag}-${i}-${crypto.randomBytes(4).toString('hex')}`);
+      const ids = [1, 2, 3, 4, 5, 6].map((i) => `journal-${tag}-${i}-${crypto.randomBytes(4).toString('hex')}`);
       // The time of each call, as the gateway writes it: one earlier
       // this month, one of last month (its journal shipped after the
-      // month turned).
+      // month turned), and one a day ahead (a gateway whose clock is
+      // wrong).
       const [earlier, lastMonth] = sql(`SELECT to_char(greatest(date_trunc('month', now()), now() - interval '1 hour')
           AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' ||
         to_char((date_trunc('month', now()) - interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`).split('|');
       // Whole lines, one PostgreSQL will never take (its tokens are no
       // number), and a last one cut by the crash before its sync.
       const poison = record(ids[2]).replace('"tokens_in":3', '"tokens_in":"many"');
+      const ahead = new Date(Date.now() + 86400e3).toISOString();
       const lines = [`${record(ids[0])}\n`, `${record(ids[1], earlier)}\n`, `${poison}\n`, `${record(ids[3], lastMonth)}\n`,
-        record(ids[4]).slice(0, 60)];
+        `${record(ids[5], ahead)}\n`, record(ids[4]).slice(0, 60)];
       const counters = () => sql(`SELECT requests || '|' || tokens || '|' || spent FROM subscriptions WHERE id = '${subscription}'`).split('|');
       const [requests, tokens, spent] = counters();
       const name = `gateway-${crypto.randomBytes(8).toString('hex')}`;
@@ -769,12 +771,14 @@ describe('the gateway', { skip }, () => {
         FROM usage_records WHERE request_id = '${q(rid)}'`);
       assert.equal(when(ids[1]), 't', 'the time of the call');
       assert.equal(when(ids[3]), 't', 'the time of the call, last month');
-      // This month's quota and budget count this month's call alone.
+      assert.equal(sql(`SELECT occurred_at <= now() AND occurred_at > now() - interval '1 minute' FROM usage_records
+        WHERE request_id = '${q(ids[5])}'`), 't', 'a time ahead of PostgreSQL\'s is its time of arrival');
+      // This month's quota and budget count this month's calls alone.
       const [requestsNow, tokensNow, spentNow] = counters();
-      assert.equal(Number(requestsNow) - Number(requests), 1, 'one request more this month');
-      assert.equal(Number(tokensNow) - Number(tokens), 7, 'its tokens');
-      assert.equal(sql(`SELECT ${spentNow}::numeric - ${spent}::numeric = cost FROM usage_records WHERE request_id = '${q(ids[1])}'`), 't',
-        'and its cost');
+      assert.equal(Number(requestsNow) - Number(requests), 2, 'two requests more this month');
+      assert.equal(Number(tokensNow) - Number(tokens), 14, 'their tokens');
+      assert.equal(sql(`SELECT ${spentNow}::numeric - ${spent}::numeric = sum(cost) FROM usage_records
+        WHERE request_id IN ('${q(ids[1])}', '${q(ids[5])}')`), 't', 'and their cost');
     });
 
     it('charges what the header says, to the last decimal, at prices of six decimals', async () => {
