@@ -1096,13 +1096,18 @@ settle(struct call *c, const char *status, double ms)
 	json_object_object_add(it.ask, "touch",
 	    json_object_new_boolean(accept_touch_key(c->t.key_id)));
 	jadd_now(it.ask, "at");
+	/* At the prices the call was accepted at: the record is charged
+	 * that, however late it reaches PostgreSQL (0030); unknown, the
+	 * version's prices there and then. */
+	if ((cost = call_cost(r, &c->t, status, tin, tout)) != NULL)
+		jadd(it.ask, "cost", cost);
 	/* Durable in the journal, the record reaches PostgreSQL a moment
-	 * later; the cost is the one it will be charged. */
+	 * later. */
 	if (journal_write(c->t.sub_id,
 	    json_object_to_json_string_ext(it.ask, JSON_C_TO_STRING_PLAIN))) {
 		json_object_put(it.ask);
 		c->reservation[0] = '\0';
-		if ((cost = call_cost(r, &c->t, status, tin, tout)) != NULL)
+		if (cost != NULL)
 			mkt_header(r, "X-Usage-Cost", "%s", cost);
 		if (c->t.tpm > 0)
 			limits_count_tokens(r, c->t.sub_id, tin + tout);

@@ -794,6 +794,37 @@ describe('the gateway', { skip }, () => {
       }
     });
 
+    it('charges a call at the prices it was accepted at, when they change before its record is shipped', { skip: !process.env.MKT_PREFIX && 'MKT_PREFIX is not set' }, async () => {
+      const svc = `gw-reprice-${tag}`;
+      makeService(svc, { versions: [['1.0.0', 'active']], prices: ['2', '4'], plans: [{ slug: 'std' }] });
+      await subscribe(svc, 'std');
+      const jdir = mkdtempSync(`${tmpdir()}/mkt-journal-`);
+      // Records wait a second (the most there is) for company: time to
+      // change the prices.
+      const gw = await ownGateway([`gateway_journal_dir = ${jdir}`, 'gateway_journal_gather_ms = 1000']);
+      try {
+        const rid = crypto.randomBytes(16).toString('hex');
+        const r = await fetch(`${gw.url}/v1/chat/completions`, {
+          method: 'POST', body: JSON.stringify(chat(svc, 'Hi', { max_tokens: 5 })),
+          headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'X-Request-ID': rid },
+        });
+        assert.equal(r.status, 200, await r.text());
+        const told = r.headers.get('x-usage-cost');
+        assert.ok(Number(told) > 0, `a priced call: ${told}`);
+        sql(`UPDATE service_versions SET input_price_per_mtok = 200, output_price_per_mtok = 400
+          WHERE service_id = (SELECT id FROM services WHERE slug = '${svc}')`);
+        assert.equal(count(rid), '0', 'the record still waits in the journal');
+        for (let i = 0; i < 100 && count(rid) === '0'; i++) await sleep(100);
+        assert.equal(count(rid), '1', 'shipped');
+        assert.equal(sql(`SELECT cost FROM usage_records WHERE request_id = '${rid}'`), told, 'charged what its client was told');
+        assert.equal(sql(`SELECT gateway_cost(version_id, tokens_in, tokens_out) = 100 * cost FROM usage_records
+          WHERE request_id = '${rid}'`), 't', 'not the prices of when it was shipped');
+      } finally {
+        await gw.stop();
+        rmSync(jdir, { recursive: true, force: true });
+      }
+    });
+
     /** A gateway of its own on a free port, with the stack's settings
      *  and these (lines "name = value"), and env in its environment:
      *  { url, dir, health, stop() }. */
