@@ -269,19 +269,18 @@ open_file(off_t size, char *why, size_t whysize)
 	return f;
 }
 
-/* Under the lock: a new file to write to, the spare the shipper made
- * ready if there is one; the last one ships its lines, then goes.
- * false: none now (j.problem says why; tried again later). */
+/* Under the lock: the spare the shipper made ready becomes the file
+ * written; the last one ships its lines, then goes.  false: no spare
+ * yet (the shipper makes them, outside the lock: filling one with zeros
+ * takes milliseconds every writer would wait; j.problem says why when
+ * it cannot). */
 static bool
 rotate(void)
 {
 	struct jfile	*f = j.spare;
 
-	if (f == NULL && (f = open_file(CHUNK, j.problem,
-	    sizeof(j.problem))) == NULL) {
-		j.retry_at = mkt_monotonic_ms() + RETRY_MS;
+	if (f == NULL)
 		return false;
-	}
 	j.spare = NULL;
 	j.files++;
 	if (j.cur != NULL) {
@@ -451,9 +450,9 @@ journal_write(const char *sub, const char *record)
 		at = f->written;
 		all = j.written;
 		/* A long file gives way here: what is written to it is
-		 * all this sync's, and new lines go to the next file. */
-		if (f->written >= j.file_bytes &&
-		    mkt_monotonic_ms() >= j.retry_at)
+		 * all this sync's, and new lines go to the next file
+		 * (without a spare yet, this one grows meanwhile). */
+		if (f->written >= j.file_bytes)
 			rotate();
 		failing = fault_due(&fault.syncs, fault.sync_at);
 		pthread_mutex_unlock(&j.lock);
@@ -876,7 +875,7 @@ ship_thread(void *arg)
 				j.retry_at = mkt_monotonic_ms() + RETRY_MS;
 			}
 		}
-		/* A broken file: a new one, when one can be had. */
+		/* A broken file: the spare, once there is one. */
 		if (j.broken && !j.syncing && !j.stopping &&
 		    now >= j.retry_at && rotate()) {
 			j.broken = false;

@@ -9,7 +9,6 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -72,46 +71,47 @@ static const struct metric metrics[] = {
 
 static const char *const journal_states[] = { "on", "broken", "off" };
 
-static const char *
-string_at(struct json_object *o, const char *a, const char *b)
+/* o.a.b, or NULL. */
+static struct json_object *
+member(struct json_object *o, const char *a, const char *b)
 {
 	struct json_object	*x;
 
 	if (!json_object_object_get_ex(o, a, &x) ||
-	    (b != NULL && !json_object_object_get_ex(x, b, &x)))
+	    !json_object_object_get_ex(x, b, &x))
 		return NULL;
-	return json_object_get_string(x);
+	return x;
 }
 
 static void
 checks(struct mkt_buf *out, struct json_object *v)
 {
 	static const char *const names[] = { "database", "memcached" };
-	const char	*s;
-	size_t		 i;
+	struct json_object	*c = json_object_object_get(v, "checks"), *x;
+	size_t			 i;
 
 	mkt_buf_puts(out, "# HELP mkt_check_up Whether the gateway reaches "
 	    "the server (1) or not (0), checked at this scrape.\n"
 	    "# TYPE mkt_check_up gauge\n");
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		s = string_at(json_object_object_get(v, "checks"), names[i],
-		    "status");
+		x = member(c, names[i], "status");
 		mkt_buf_printf(out, "mkt_check_up{check=\"%s\"} %d\n",
-		    names[i], s != NULL && strcmp(s, "ok") == 0);
+		    names[i], x != NULL &&
+		    strcmp(json_object_get_string(x), "ok") == 0);
 	}
 	mkt_buf_puts(out, "# HELP mkt_check_latency_seconds The round trip "
 	    "of the check.\n# TYPE mkt_check_latency_seconds gauge\n");
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((s = string_at(json_object_object_get(v, "checks"),
-		    names[i], "latency_ms")) != NULL)
+		if ((x = member(c, names[i], "latency_ms")) != NULL)
 			mkt_buf_printf(out, "mkt_check_latency_seconds{check="
-			    "\"%s\"} %g\n", names[i], strtod(s, NULL) / 1000);
+			    "\"%s\"} %g\n", names[i],
+			    json_object_get_double(x) / 1000);
 }
 
 int
 gw_metrics(struct mkt_req *r)
 {
-	struct json_object	*g, *group, *x;
+	struct json_object	*g, *x;
 	struct mkt_buf		 out;
 	const char		*state;
 	long			 threads, connections;
@@ -126,7 +126,8 @@ gw_metrics(struct mkt_req *r)
 	mkt_buf_init(&out);
 	checks(&out, r->view);
 	g = json_object_object_get(r->view, "gateway");
-	state = string_at(g, "journal", "state");
+	x = member(g, "journal", "state");
+	state = x != NULL ? json_object_get_string(x) : NULL;
 	mkt_buf_puts(&out, "# HELP mkt_gateway_journal_state The usage "
 	    "journal's state: on, broken (calls settle on the call until a "
 	    "new file opens) or off.\n"
@@ -139,8 +140,7 @@ gw_metrics(struct mkt_req *r)
 	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++) {
 		const struct metric *m = &metrics[i];
 
-		if (!json_object_object_get_ex(g, m->group, &group) ||
-		    !json_object_object_get_ex(group, m->figure, &x))
+		if ((x = member(g, m->group, m->figure)) == NULL)
 			continue;
 		mkt_buf_printf(&out, "# HELP %s %s\n# TYPE %s %s\n%s %.15g\n",
 		    m->name, m->help, m->name, m->type, m->name,
