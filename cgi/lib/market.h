@@ -349,6 +349,15 @@ int	 mkt_failf(struct mkt_req *, int status, const char *type,
 int	 mkt_fail_db(struct mkt_req *);
 int	 mkt_redirect(struct mkt_req *, int status, const char *location);
 struct json_object *mkt_json_own(struct mkt_req *, struct json_object *);
+/* JSON text parsed with a tokener the thread keeps (json.c), at most
+ * MKT_JSON_DEPTH levels deep.  mkt_json_parse reads a C string as
+ * json_tokener_parse() does; mkt_json_parse_ex exactly len bytes with
+ * json_tokener flags, and says where it stopped and the
+ * enum json_tokener_error (end and err may be NULL). */
+#define MKT_JSON_DEPTH	32
+struct json_object *mkt_json_parse(const char *);
+struct json_object *mkt_json_parse_ex(const char *, size_t len, int flags,
+	    size_t *end, int *err);
 /* Streams (server-sent events): sends the status line and headers now,
  * without a length; the body follows in pieces, each pushed through to
  * the client at once.  false when the client has gone away. */

@@ -12,7 +12,6 @@
 #define MAX_PATH	2048
 #define MAX_COOKIES	4096
 #define MAX_PAIRS	128
-#define MAX_JSON_DEPTH	32
 #define MAX_JSON_VALUES	10000
 
 const char *
@@ -365,31 +364,26 @@ parse_body(struct mkt_req *r)
 	r->body = buf;
 	r->body_len = got;
 	if (ct[12] == 'j' || ct[12] == 'J') {	/* application/json */
-		struct json_tokener	*tok;
 		struct json_object	*o;
-		enum json_tokener_error	 jerr;
+		int			 jerr;
 		size_t			 off;
 
 		if (!mkt_utf8_valid(buf, got))
 			return mkt_fail(r, 400, "invalid-utf8",
 			    mkt_tr(r, "the JSON body is not valid UTF-8"));
-		tok = json_tokener_new_ex(MAX_JSON_DEPTH);
-		json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-		    JSON_TOKENER_VALIDATE_UTF8);
-		o = json_tokener_parse_ex(tok, buf, (int)got);
-		jerr = json_tokener_get_error(tok);
-		off = json_tokener_get_parse_end(tok);
-		json_tokener_free(tok);
+		o = mkt_json_parse_ex(buf, got, JSON_TOKENER_STRICT |
+		    JSON_TOKENER_VALIDATE_UTF8, &off, &jerr);
 		if (o != NULL)
 			mkt_arena_defer(r->arena, json_put, o);
 		if (jerr != json_tokener_success || o == NULL) {
 			if (jerr == json_tokener_error_depth)
 				return mkt_failf(r, 400, "invalid-json",
 				    mkt_tr(r, "the JSON body nests deeper "
-				    "than %d levels"), MAX_JSON_DEPTH);
+				    "than %d levels"), MKT_JSON_DEPTH);
 			return mkt_failf(r, 400, "invalid-json",
 			    mkt_tr(r, "the JSON body is malformed at byte "
-			    "%zu: %s"), off, json_tokener_error_desc(jerr));
+			    "%zu: %s"), off, json_tokener_error_desc(
+			    (enum json_tokener_error)jerr));
 		}
 		while (off < got && (buf[off] == ' ' || buf[off] == '\n' ||
 		    buf[off] == '\r' || buf[off] == '\t'))
