@@ -38,6 +38,7 @@ main(void)
 	add_policy_suite();
 	add_nlquery_suite();
 	add_batch_suite();
+	add_json_suite();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit: could not register the tests: %s\n",
 		    CU_get_error_msg());

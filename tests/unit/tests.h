@@ -21,5 +21,6 @@ void	add_schema_suite(void);		/* t-schema.c: JSON Schema subset */
 void	add_policy_suite(void);		/* t-policy.c: policy rules, sealing */
 void	add_nlquery_suite(void);	/* t-nlquery.c: search phrases */
 void	add_batch_suite(void);		/* t-batch.c: group commit */
+void	add_json_suite(void);		/* t-json.c: a thread's tokener */
 
 #endif /* TESTS_H */
