@@ -40,6 +40,33 @@ global_init(void)
 	ready = true;
 }
 
+/* What every request of ours asks, set once for the handle's life. */
+static void
+handle_setup(CURL *h)
+{
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+#if defined(PACKAGE_TARNAME) && defined(PACKAGE_VERSION)
+	curl_easy_setopt(h, CURLOPT_USERAGENT, PACKAGE_TARNAME "/"
+	    PACKAGE_VERSION);
+#endif
+}
+
+/*
+ * The thread's handle.  It is not reset between requests (a reset and
+ * the options set again cost more than the request's own options):
+ * request() sets every option a request may change, the method's
+ * included, and clears after it whatever points into its frame.
+ */
 static CURL *
 handle_get(void)
 {
@@ -47,16 +74,15 @@ handle_get(void)
 
 	if (pthread_once(&once, global_init) != 0 || !ready)
 		return NULL;
-	if ((h = pthread_getspecific(handle_key)) != NULL) {
-		curl_easy_reset(h);	/* options go, connections stay */
+	if ((h = pthread_getspecific(handle_key)) != NULL)
 		return h;
-	}
 	if ((h = curl_easy_init()) == NULL)
 		return NULL;
 	if (pthread_setspecific(handle_key, h) != 0) {
 		curl_easy_cleanup(h);
 		return NULL;
 	}
+	handle_setup(h);
 	return h;
 }
 
@@ -242,17 +268,6 @@ request(struct mkt_arena *a, const char *method, const char *url,
 	sink.over = false;
 	errbuf[0] = '\0';
 
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
@@ -269,15 +284,12 @@ request(struct mkt_arena *a, const char *method, const char *url,
 		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
 		curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
 	}
-#if defined(PACKAGE_TARNAME) && defined(PACKAGE_VERSION)
-	curl_easy_setopt(h, CURLOPT_USERAGENT, PACKAGE_TARNAME "/"
-	    PACKAGE_VERSION);
-#endif
-	if (list != NULL)
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
 
-	/* POSTFIELDS makes a POST; other methods with a body keep their
-	 * name through CUSTOMREQUEST. */
+	/* The method, from GET: POSTFIELDS makes a POST; other methods
+	 * with a body keep their name through CUSTOMREQUEST. */
+	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	else if (strcmp(method, "POST") == 0) {
@@ -307,10 +319,12 @@ request(struct mkt_arena *a, const char *method, const char *url,
 	if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
 	    ct != NULL)
 		resp->content_type = mkt_arena_strdup(a, ct);
-	/* Nothing the handle keeps may point into this frame. */
+	/* Nothing the handle keeps may point into this frame, or into
+	 * the caller's body. */
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
 	curl_slist_free_all(list);
 
 	if (fn != NULL) {
