@@ -236,14 +236,20 @@ static const long sample_masks[] = { 2047, 1023, 511, 255, 127, 63, 31,
 /* The providers of the most services counted, as the facet's list
  * (facets.c), ties by name in byte order: the providers joined to the
  * counts of their ids, not to every service counted (joined to 565
- * services, the counts of a search took 8.2 ms instead of 7.5). */
+ * services, the counts of a search took 8.2 ms instead of 7.5), and
+ * only those ranked among the first by count (rank() counts ties as
+ * one, so every provider of the list is there), each found by its key:
+ * joined to every provider read whole, 1.1 ms; now 0.5 ms (400
+ * services of 234 providers). */
 #define PROVIDERS_COUNTED						\
 	" (SELECT json_agg(json_build_object('value', t.slug,"		\
 	"    'name', t.name, 'count', t.n) ORDER BY t.n DESC,"		\
 	"    t.name COLLATE \"C\")"					\
-	"  FROM (SELECT p.slug, p.name, g.n FROM (SELECT provider_id,"	\
-	"      count(*) AS n FROM m GROUP BY provider_id) g"		\
+	"  FROM (SELECT p.slug, p.name, g.n FROM (SELECT provider_id, n," \
+	"      rank() OVER (ORDER BY n DESC) AS r FROM (SELECT provider_id," \
+	"      count(*) AS n FROM m GROUP BY provider_id) c) g"		\
 	"    JOIN providers p ON p.id = g.provider_id"			\
+	"    WHERE g.r <= " FACET_TOP_SQL					\
 	"    ORDER BY g.n DESC, p.name COLLATE \"C\""			\
 	"    LIMIT " FACET_TOP_SQL ") t)"
 #define ALL_CATEGORIES						\
