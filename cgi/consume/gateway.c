@@ -928,18 +928,8 @@ rec_str(struct mkt_buf *b, const char *k, const char *v)
 static void
 rec_int(struct mkt_buf *b, const char *k, long long v)
 {
-	char			 t[24];
-	size_t			 i = sizeof(t);
-	unsigned long long	 u = v < 0 ? -(unsigned long long)v :
-				    (unsigned long long)v;
-
-	do
-		t[--i] = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		t[--i] = '-';
 	rec_key(b, k);
-	mkt_buf_append(b, t + i, sizeof(t) - i);
+	mkt_buf_printf(b, "%lld", v);
 }
 
 static void
@@ -969,12 +959,10 @@ rec_now(struct mkt_buf *b, const char *k)
 static const char *
 rec_end(struct mkt_req *r, struct mkt_buf *b)
 {
-	char	*text;
+	const char	*text;
 
 	mkt_buf_putc(b, '}');
-	text = mkt_arena_alloc(r->arena, b->len + 1);
-	memcpy(text, b->ptr, b->len);
-	text[b->len] = '\0';
+	text = mkt_arena_strndup(r->arena, b->ptr, b->len);
 	mkt_buf_free(b);
 	return text;
 }

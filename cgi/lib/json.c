@@ -67,6 +67,8 @@ mkt_json_parse_ex(const char *s, size_t len, int flags, size_t *end,
 	size_t			 stop = 0;
 	bool			 own = false;
 
+	if (len > INT_MAX)
+		goto out;
 	/* A tokener keeps its largest string's buffer: a large text gets
 	 * one of its own, so that a thread holds at most SHARED_MAX. */
 	if (len > SHARED_MAX || (t = thread_tokener()) == NULL) {
@@ -74,12 +76,10 @@ mkt_json_parse_ex(const char *s, size_t len, int flags, size_t *end,
 			goto out;	/* "size": json-c has no error of memory */
 		own = true;
 	}
-	if (len <= INT_MAX) {
-		json_tokener_set_flags(t, flags);
-		o = json_tokener_parse_ex(t, s, (int)len);
-		e = (int)json_tokener_get_error(t);
-		stop = json_tokener_get_parse_end(t);
-	}
+	json_tokener_set_flags(t, flags);
+	o = json_tokener_parse_ex(t, s, (int)len);
+	e = (int)json_tokener_get_error(t);
+	stop = json_tokener_get_parse_end(t);
 	if (own)
 		json_tokener_free(t);
 out:

@@ -308,12 +308,6 @@ count_values(struct json_object *o, size_t limit)
 	return n;
 }
 
-static void
-json_put(void *p)
-{
-	json_object_put(p);
-}
-
 /*
  * Reads and checks a request body: size first (413 before reading a
  * byte), then the media type (415), then the syntax (400).
@@ -373,8 +367,7 @@ parse_body(struct mkt_req *r)
 			    mkt_tr(r, "the JSON body is not valid UTF-8"));
 		o = mkt_json_parse_ex(buf, got, JSON_TOKENER_STRICT |
 		    JSON_TOKENER_VALIDATE_UTF8, &off, &jerr);
-		if (o != NULL)
-			mkt_arena_defer(r->arena, json_put, o);
+		mkt_json_own(r, o);
 		if (jerr != json_tokener_success || o == NULL) {
 			if (jerr == json_tokener_error_depth)
 				return mkt_failf(r, 400, "invalid-json",
